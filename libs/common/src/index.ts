@@ -1,1 +1,5 @@
+export * from './errors.js';
 export * from './ids.js';
+export * from './pagination.js';
+export * from './secrets.js';
+export * from './repo-root.js';

@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '@gatehouse/audit';
+import { ConfigModule, type Env } from '@gatehouse/config';
+import { CredentialsModule } from '@gatehouse/credentials';
+import { DbModule } from '@gatehouse/db';
+import { OrgsModule } from '@gatehouse/orgs';
+import { RateLimitModule } from '@gatehouse/rate-limit';
+import { RedisModule } from '@gatehouse/redis';
+import { ApiKeysController } from './api-keys/api-keys.controller.js';
+import { AuthModule } from './auth/auth.module.js';
+import { WhoAmIController } from './auth/whoami.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './health/metrics.controller.js';
+import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { ContentTypeGuard } from './http/content-type.guard.js';
+import { loggerOptions } from './http/logger.options.js';
+import { MembersController } from './members/members.controller.js';
+import { OAuthController } from './oauth/oauth.controller.js';
+import { OAuthClientsController } from './oauth-clients/oauth-clients.controller.js';
+import { AdminOrgsController } from './orgs/admin-orgs.controller.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggerModule.forRoot(loggerOptions(env)),
+        DbModule,
+        RedisModule,
+        RateLimitModule,
+        AuditModule,
+        CredentialsModule,
+        OrgsModule,
+        AuthModule,
+      ],
+      controllers: [
+        HealthController,
+        MetricsController,
+        AdminOrgsController,
+        MembersController,
+        ApiKeysController,
+        OAuthClientsController,
+        OAuthController,
+        WhoAmIController,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: ContentTypeGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
+import { Logger } from 'nestjs-pino';
+import type { Env } from '@gatehouse/config';
+import { AppModule } from './app.module.js';
+import { metricsMiddleware } from './health/metrics.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+/** Builds the api exactly as production runs it; tests and the OpenAPI generator use it too. */
+export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  if (opts.logs !== false) app.useLogger(app.get(Logger));
+  app.set('trust proxy', env.TRUST_PROXY);
+  app.disable('x-powered-by');
+  app.use(metricsMiddleware);
+  app.use(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 }));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: undefined });
+  return app;
+}

@@ -1,0 +1,122 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { SCOPES, type OAuthClient } from '@gatehouse/credentials';
+
+export class CreateOAuthClientDto {
+  @ApiProperty({ example: 'reporting-agent' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiPropertyOptional({ enum: SCOPES, isArray: true, example: ['mcp:call'], default: ['mcp:call'], description: 'Scopes tokens may carry' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(SCOPES, { each: true })
+  scopes?: string[];
+
+  @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z' })
+  @IsOptional()
+  @Matches(/^agent_[0-9a-z]{26}$/, { message: 'must be an agent id (agent_…)' })
+  agent_id?: string;
+
+  @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z' })
+  @IsOptional()
+  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  policy_id?: string;
+}
+
+export class UpdateOAuthClientDto {
+  @ApiPropertyOptional({ example: 'reporting-agent' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: SCOPES, isArray: true, example: ['mcp:call'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(SCOPES, { each: true })
+  scopes?: string[];
+
+  @ApiPropertyOptional({ example: false, description: 'A disabled client can get no token, and its tokens stop working' })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class OAuthClientDto {
+  @ApiProperty({ example: 'cli_01jb2m4c8q3r5s7t9v1w3x5y7z' })
+  id: string;
+
+  @ApiProperty({ example: 'cli_01jb2m4c8q3r5s7t9v1w3x5y7z' })
+  client_id: string;
+
+  @ApiProperty({ example: 'reporting-agent' })
+  name: string;
+
+  @ApiProperty({ example: ['mcp:call'] })
+  scopes: string[];
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  agent_id: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  policy_id: string | null;
+
+  @ApiProperty({ example: false })
+  disabled: boolean;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  previous_secret_expires_at: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  last_used_at: string | null;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  created_at: string;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  updated_at: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
+  created_by: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
+  updated_by: string | null;
+}
+
+export class OAuthClientWithSecretDto extends OAuthClientDto {
+  @ApiProperty({ example: 'gth_cs_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd', description: 'Shown once; store it now' })
+  client_secret: string;
+}
+
+export class OAuthClientListDto {
+  @ApiProperty({ type: [OAuthClientDto] })
+  oauth_clients: OAuthClientDto[];
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  next_cursor: string | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function toOAuthClientDto(c: OAuthClient): OAuthClientDto {
+  const graceLive = c.previousExpiresAt && c.previousExpiresAt.getTime() > Date.now();
+  return {
+    id: c.id,
+    client_id: c.clientId,
+    name: c.name,
+    scopes: c.scopes,
+    agent_id: c.agentId,
+    policy_id: c.policyId,
+    disabled: c.disabled,
+    previous_secret_expires_at: graceLive ? iso(c.previousExpiresAt) : null,
+    last_used_at: iso(c.lastUsedAt),
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
+    created_by: c.createdBy,
+    updated_by: c.updatedBy,
+  };
+}

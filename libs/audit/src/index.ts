@@ -1,0 +1,3 @@
+export * from './admin-audit.repository.js';
+export * from './admin-audit.service.js';
+export * from './audit.module.js';

@@ -1,0 +1,2 @@
+export * from './bullmq-connection.js';
+export * from './queues.js';

@@ -1,0 +1,8 @@
+import { describe, expect, it } from '@jest/globals';
+import { jobNamesOf, QUEUES } from './queues.js';
+
+describe('queues', () => {
+  it('lists job names per queue', () => {
+    expect(jobNamesOf(QUEUES.maintenance.name)).toEqual(['purge-expired-secrets']);
+  });
+});

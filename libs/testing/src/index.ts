@@ -1,0 +1,2 @@
+export * from './factories.js';
+export * from './test-app.js';

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every test (unit + e2e against real Postgres and Redis), from a fresh clone too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-services.sh >/dev/null
+[ -f libs/db/src/generated/prisma/client.ts ] || npm run -s db:generate
+exec node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"

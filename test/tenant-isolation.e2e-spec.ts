@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, createApiKey, createOAuthClient, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+
+/**
+ * For every route that takes an id: org B's credential on org A's resource is
+ * answered 404 (never 403) and leaves the resource unchanged.
+ */
+describe('tenant isolation', () => {
+  let t: TestApp;
+  let a: TestOrg;
+  let b: TestOrg;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await createOrg(t, 'iso-a');
+    b = await createOrg(t, 'iso-b');
+    ids.member = ((await t.http.post('/api/members').set(bearer(a.ownerKey)).send({ email: 'a@a.example', role: 'admin' }).expect(201)).body as { id: string }).id;
+    ids.apiKey = (await createApiKey(t, a, { scopes: ['read'] })).id;
+    ids.client = (await createOAuthClient(t, a)).id;
+  });
+  afterAll(() => t.close());
+
+  const routes: Array<[string, string, (i: Record<string, string>) => string, string, object?]> = [
+    ['GET', 'member', (i) => `/api/members/${i.member}`, 'member'],
+    ['PATCH', 'member', (i) => `/api/members/${i.member}`, 'member', { role: 'viewer' }],
+    ['DELETE', 'member', (i) => `/api/members/${i.member}`, 'member'],
+    ['GET', 'api key', (i) => `/api/api-keys/${i.apiKey}`, 'apiKey'],
+    ['PATCH', 'api key', (i) => `/api/api-keys/${i.apiKey}`, 'apiKey', { name: 'stolen' }],
+    ['POST', 'api key rotate', (i) => `/api/api-keys/${i.apiKey}/rotate`, 'apiKey'],
+    ['POST', 'api key disable', (i) => `/api/api-keys/${i.apiKey}/disable`, 'apiKey'],
+    ['POST', 'api key enable', (i) => `/api/api-keys/${i.apiKey}/enable`, 'apiKey'],
+    ['DELETE', 'api key', (i) => `/api/api-keys/${i.apiKey}`, 'apiKey'],
+    ['GET', 'oauth client', (i) => `/api/oauth-clients/${i.client}`, 'client'],
+    ['PATCH', 'oauth client', (i) => `/api/oauth-clients/${i.client}`, 'client', { name: 'stolen' }],
+    ['POST', 'oauth client rotate', (i) => `/api/oauth-clients/${i.client}/rotate-secret`, 'client'],
+    ['DELETE', 'oauth client', (i) => `/api/oauth-clients/${i.client}`, 'client'],
+  ];
+
+  const readBack: Record<string, (i: Record<string, string>) => string> = {
+    member: (i) => `/api/members/${i.member}`,
+    apiKey: (i) => `/api/api-keys/${i.apiKey}`,
+    client: (i) => `/api/oauth-clients/${i.client}`,
+  };
+
+  it.each(routes)('%s %s of org A with org B credential → 404, unchanged', async (method, _label, path, kind, body) => {
+    const before = (await t.http.get(readBack[kind](ids)).set(bearer(a.ownerKey)).expect(200)).body as object;
+    const req = t.http[method.toLowerCase() as 'get' | 'patch' | 'post' | 'delete'](path(ids)).set(bearer(b.ownerKey));
+    const res = await (body ? req.send(body) : req);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: { status: 404 } });
+    const after = (await t.http.get(readBack[kind](ids)).set(bearer(a.ownerKey)).expect(200)).body as object;
+    expect(after).toEqual(before);
+  });
+
+  it('lists only the caller’s own resources', async () => {
+    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients']) {
+      const res = await t.http.get(path).set(bearer(b.ownerKey)).expect(200);
+      expect(JSON.stringify(res.body)).not.toContain(ids.member);
+      expect(JSON.stringify(res.body)).not.toContain(ids.apiKey);
+      expect(JSON.stringify(res.body)).not.toContain(ids.client);
+    }
+  });
+
+  it('org B cannot bind its key to org A’s member', async () => {
+    await t.http.post('/api/api-keys').set(bearer(b.ownerKey)).send({ name: 'x', member_id: ids.member }).expect(422);
+  });
+});
