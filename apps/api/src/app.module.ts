@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AgentsModule } from '@gatehouse/agents';
 import { AuditModule } from '@gatehouse/audit';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { CredentialsModule } from '@gatehouse/credentials';
@@ -8,6 +9,7 @@ import { DbModule } from '@gatehouse/db';
 import { OrgsModule } from '@gatehouse/orgs';
 import { RateLimitModule } from '@gatehouse/rate-limit';
 import { RedisModule } from '@gatehouse/redis';
+import { AgentsController } from './agents/agents.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { WhoAmIController } from './auth/whoami.controller.js';
@@ -35,6 +37,7 @@ export class AppModule {
         AuditModule,
         CredentialsModule,
         OrgsModule,
+        AgentsModule,
         AuthModule,
       ],
       controllers: [
@@ -46,6 +49,7 @@ export class AppModule {
         OAuthClientsController,
         OAuthController,
         WhoAmIController,
+        AgentsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

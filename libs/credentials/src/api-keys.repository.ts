@@ -78,7 +78,7 @@ export class ApiKeysRepository {
   async update(
     orgId: string,
     id: string,
-    data: Partial<Pick<ApiKey, 'name' | 'scopes' | 'expiresAt' | 'disabled'>> & { updatedBy: string },
+    data: Partial<Pick<ApiKey, 'name' | 'scopes' | 'expiresAt' | 'disabled' | 'agentId' | 'policyId'>> & { updatedBy: string },
   ): Promise<ApiKey> {
     try {
       return await this.prisma.apiKey.update({ where: { id, orgId }, data, select: PUBLIC_FIELDS });

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { newId, NotFoundError, toPage, UnprocessableError, ValidationError, type Page } from '@gatehouse/common';
+import { newId, NotFoundError, toPage, ValidationError, type Page } from '@gatehouse/common';
 import { AdminAuditService } from '@gatehouse/audit';
 import { ApiKeysRepository, type ApiKey } from './api-keys.repository.js';
 import { CredentialCache } from './credential-cache.js';
 import { issueApiKeySecret } from './credential-secrets.js';
-import { MembersRepository } from './members.repository.js';
+import { CredentialBindingsRepository } from './credential-bindings.repository.js';
 import type { Actor } from './principal.js';
 import { isScope } from './scopes.js';
 
@@ -21,6 +21,8 @@ export interface UpdateApiKeyInput {
   name?: string;
   scopes?: string[];
   expiresAt?: Date | null;
+  agentId?: string | null;
+  policyId?: string | null;
 }
 
 export interface ApiKeyWithSecret {
@@ -34,7 +36,7 @@ export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
 export class ApiKeysService {
   constructor(
     private readonly repo: ApiKeysRepository,
-    private readonly members: MembersRepository,
+    private readonly bindings: CredentialBindingsRepository,
     private readonly cache: CredentialCache,
     private readonly audit: AdminAuditService,
   ) {}
@@ -44,9 +46,7 @@ export class ApiKeysService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new ValidationError([{ field: 'expires_at', message: 'must be in the future' }]);
     }
-    if (input.memberId && !(await this.members.findById(orgId, input.memberId))) {
-      throw new UnprocessableError('member_not_found', `No member found with id ${input.memberId}`);
-    }
+    await this.bindings.assertBindable(orgId, input);
     const issued = issueApiKeySecret();
     const apiKey = await this.repo.create(orgId, {
       id: newId('key'),
@@ -76,7 +76,15 @@ export class ApiKeysService {
 
   async update(orgId: string, id: string, input: UpdateApiKeyInput, actor: Actor): Promise<ApiKey> {
     const scopes = input.scopes ? validateScopes(input.scopes) : undefined;
-    const key = await this.repo.update(orgId, id, { name: input.name, scopes, expiresAt: input.expiresAt, updatedBy: actor.id });
+    await this.bindings.assertBindable(orgId, input);
+    const key = await this.repo.update(orgId, id, {
+      name: input.name,
+      scopes,
+      expiresAt: input.expiresAt,
+      agentId: input.agentId,
+      policyId: input.policyId,
+      updatedBy: actor.id,
+    });
     await this.afterChange(orgId, id, actor, 'update');
     return key;
   }

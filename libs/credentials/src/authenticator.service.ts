@@ -45,7 +45,7 @@ export class AuthenticatorService {
     if (record.validUntil !== null && record.validUntil <= Date.now()) {
       throw new UnauthenticatedError('API key has expired', 'credential_expired');
     }
-    this.lastUsed.touch('api_key', record.id);
+    this.lastUsed.touch('api_key', record.id, record.agentId);
     return {
       kind: 'api_key',
       credentialId: record.id,
@@ -71,7 +71,7 @@ export class AuthenticatorService {
     if (!client || client.orgId !== claims.orgId) {
       throw new UnauthenticatedError('Access token rejected: client no longer exists or is disabled', 'invalid_token');
     }
-    this.lastUsed.touch('oauth_client', client.id);
+    this.lastUsed.touch('oauth_client', client.id, client.agentId);
     const allowed = new Set(client.scopes);
     return {
       kind: 'oauth_client',

@@ -3,6 +3,7 @@ import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthenticatorService } from './authenticator.service.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
+import { CredentialBindingsRepository } from './credential-bindings.repository.js';
 import { CredentialCache } from './credential-cache.js';
 import { LastUsedTracker } from './last-used.tracker.js';
 import { MembersRepository } from './members.repository.js';
@@ -14,7 +15,7 @@ import { TokenService } from './token.service.js';
 @Global()
 @Module({
   providers: [
-    ApiKeysRepository, ApiKeysService, AuthenticatorService, CredentialCache, LastUsedTracker,
+    ApiKeysRepository, ApiKeysService, AuthenticatorService, CredentialBindingsRepository, CredentialCache, LastUsedTracker,
     MembersRepository, MembersService, OAuthClientsRepository, OAuthClientsService, TokenService, ClientCredentialsGrant,
   ],
   exports: [ClientCredentialsGrant, ApiKeysService, AuthenticatorService, CredentialCache, LastUsedTracker, MembersService, OAuthClientsService, TokenService],

@@ -15,3 +15,4 @@ export * from './scopes.js';
 export * from './signing-keys.js';
 export * from './token.service.js';
 export * from './secret-hygiene.service.js';
+export * from './credential-bindings.repository.js';

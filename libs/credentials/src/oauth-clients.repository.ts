@@ -67,7 +67,7 @@ export class OAuthClientsRepository {
   async update(
     orgId: string,
     id: string,
-    data: { name?: string; scopes?: string[]; disabled?: boolean; updatedBy: string },
+    data: { name?: string; scopes?: string[]; disabled?: boolean; agentId?: string | null; policyId?: string | null; updatedBy: string },
   ): Promise<OAuthClient> {
     try {
       return await this.prisma.oAuthClient.update({ where: { id, orgId }, data, select: PUBLIC_FIELDS });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId, NotFoundError, safeEqual, sha256Hex, toPage, ValidationError, type Page } from '@gatehouse/common';
 import { AdminAuditService } from '@gatehouse/audit';
 import { MAX_GRACE_PERIOD_SECONDS, validateScopes } from './api-keys.service.js';
+import { CredentialBindingsRepository } from './credential-bindings.repository.js';
 import { CredentialCache } from './credential-cache.js';
 import { issueClientSecret } from './credential-secrets.js';
 import { OAuthClientsRepository, type OAuthClient, type OAuthClientAuthRecord } from './oauth-clients.repository.js';
@@ -18,6 +19,7 @@ export class OAuthClientsService {
     private readonly repo: OAuthClientsRepository,
     private readonly cache: CredentialCache,
     private readonly audit: AdminAuditService,
+    private readonly bindings: CredentialBindingsRepository,
   ) {}
 
   async create(
@@ -26,6 +28,7 @@ export class OAuthClientsService {
     actor: Actor,
   ): Promise<OAuthClientWithSecret> {
     const scopes = validateScopes(input.scopes ?? ['mcp:call']);
+    await this.bindings.assertBindable(orgId, input);
     const issued = issueClientSecret();
     const client = await this.repo.create(orgId, {
       id: newId('cli'),
@@ -50,8 +53,14 @@ export class OAuthClientsService {
     return client;
   }
 
-  async update(orgId: string, id: string, input: { name?: string; scopes?: string[]; disabled?: boolean }, actor: Actor): Promise<OAuthClient> {
+  async update(
+    orgId: string,
+    id: string,
+    input: { name?: string; scopes?: string[]; disabled?: boolean; agentId?: string | null; policyId?: string | null },
+    actor: Actor,
+  ): Promise<OAuthClient> {
     const scopes = input.scopes ? validateScopes(input.scopes) : undefined;
+    await this.bindings.assertBindable(orgId, input);
     const client = await this.repo.update(orgId, id, { ...input, scopes, updatedBy: actor.id });
     await this.afterChange(orgId, id, actor, 'update');
     return client;

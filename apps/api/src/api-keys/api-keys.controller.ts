@@ -51,7 +51,14 @@ export class ApiKeysController {
   @ApiResponse({ status: 200, type: ApiKeyDto })
   @ApiErrors(400, 404, 415)
   async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() b: UpdateApiKeyDto): Promise<ApiKeyDto> {
-    return toApiKeyDto(await this.keys.update(p.orgId, id, { name: b.name, scopes: b.scopes, expiresAt: b.expires_at }, actorOf(p)));
+    return toApiKeyDto(
+      await this.keys.update(
+        p.orgId,
+        id,
+        { name: b.name, scopes: b.scopes, expiresAt: b.expires_at, agentId: b.agent_id, policyId: b.policy_id },
+        actorOf(p),
+      ),
+    );
   }
 
   @Post(':id/rotate')

@@ -41,6 +41,16 @@ export class CreateApiKeyDto {
 }
 
 export class UpdateApiKeyDto {
+  @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
+  @IsOptional()
+  @Matches(ID('agent'), { message: 'must be an agent id (agent_…)' })
+  agent_id?: string | null;
+
+  @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
+  @IsOptional()
+  @Matches(ID('pol'), { message: 'must be a policy id (pol_…)' })
+  policy_id?: string | null;
+
   @ApiPropertyOptional({ example: 'ci-pipeline-2' })
   @IsOptional()
   @IsString()

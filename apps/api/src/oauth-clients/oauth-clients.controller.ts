@@ -59,7 +59,8 @@ export class OAuthClientsController {
   @ApiResponse({ status: 200, type: OAuthClientDto })
   @ApiErrors(400, 404, 415)
   async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() b: UpdateOAuthClientDto): Promise<OAuthClientDto> {
-    return toOAuthClientDto(await this.clients.update(p.orgId, id, b, actorOf(p)));
+    const input = { name: b.name, scopes: b.scopes, disabled: b.disabled, agentId: b.agent_id, policyId: b.policy_id };
+    return toOAuthClientDto(await this.clients.update(p.orgId, id, input, actorOf(p)));
   }
 
   @Post(':id/rotate-secret')

@@ -40,6 +40,16 @@ export class UpdateOAuthClientDto {
   @IsIn(SCOPES, { each: true })
   scopes?: string[];
 
+  @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
+  @IsOptional()
+  @Matches(/^agent_[0-9a-z]{26}$/, { message: 'must be an agent id (agent_…)' })
+  agent_id?: string | null;
+
+  @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
+  @IsOptional()
+  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  policy_id?: string | null;
+
   @ApiPropertyOptional({ example: false, description: 'A disabled client can get no token, and its tokens stop working' })
   @IsOptional()
   @IsBoolean()
