@@ -18,6 +18,7 @@ describe('tenant isolation', () => {
     ids.member = ((await t.http.post('/api/members').set(bearer(a.ownerKey)).send({ email: 'a@a.example', role: 'admin' }).expect(201)).body as { id: string }).id;
     ids.apiKey = (await createApiKey(t, a, { scopes: ['read'] })).id;
     ids.client = (await createOAuthClient(t, a)).id;
+    ids.agent = ((await t.http.post('/api/agents').set(bearer(a.ownerKey)).send({ name: 'iso-agent' }).expect(201)).body as { id: string }).id;
   });
   afterAll(() => t.close());
 
@@ -35,12 +36,16 @@ describe('tenant isolation', () => {
     ['PATCH', 'oauth client', (i) => `/api/oauth-clients/${i.client}`, 'client', { name: 'stolen' }],
     ['POST', 'oauth client rotate', (i) => `/api/oauth-clients/${i.client}/rotate-secret`, 'client'],
     ['DELETE', 'oauth client', (i) => `/api/oauth-clients/${i.client}`, 'client'],
+    ['GET', 'agent', (i) => `/api/agents/${i.agent}`, 'agent'],
+    ['PATCH', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', { name: 'stolen' }],
+    ['DELETE', 'agent', (i) => `/api/agents/${i.agent}`, 'agent'],
   ];
 
   const readBack: Record<string, (i: Record<string, string>) => string> = {
     member: (i) => `/api/members/${i.member}`,
     apiKey: (i) => `/api/api-keys/${i.apiKey}`,
     client: (i) => `/api/oauth-clients/${i.client}`,
+    agent: (i) => `/api/agents/${i.agent}`,
   };
 
   it.each(routes)('%s %s of org A with org B credential → 404, unchanged', async (method, _label, path, kind, body) => {
@@ -54,11 +59,12 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller’s own resources', async () => {
-    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients']) {
+    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents']) {
       const res = await t.http.get(path).set(bearer(b.ownerKey)).expect(200);
       expect(JSON.stringify(res.body)).not.toContain(ids.member);
       expect(JSON.stringify(res.body)).not.toContain(ids.apiKey);
       expect(JSON.stringify(res.body)).not.toContain(ids.client);
+      expect(JSON.stringify(res.body)).not.toContain(ids.agent);
     }
   });
 

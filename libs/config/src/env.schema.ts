@@ -40,6 +40,19 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(60, 86400).default(3600),
   ENCRYPTION_KEY: base64Key32,
   ENCRYPTION_KEY_ID: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"').default('k1'),
+  ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .refine(
+      (v) => v === '' || v.split(',').every((pair) => /^[a-zA-Z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44}$/.test(pair.trim())),
+      'must be a comma-separated list of <key id>:<32-byte base64 key>',
+    ),
+  STDIO_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
+  PROBE_TIMEOUT_MS: int(100, 120_000).default(10_000),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
   TRUST_PROXY: bool.default(false),
   AUTH_CACHE_TTL_SECONDS: int(1, 3600).default(60),
