@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { probeMcpUpstream } from './mcp-probe.js';
+import { probeMcpUpstream } from '@gatehouse/connectors';
 
 const everything = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
 const opts = { allowPrivateUpstreams: false, stdioAllowlist: new Set([process.execPath]), timeoutMs: 10_000 };
