@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from '@gatehouse/agents';
 import { AuditModule } from '@gatehouse/audit';
+import { ConnectorsModule } from '@gatehouse/connectors';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { CredentialsModule } from '@gatehouse/credentials';
 import { DbModule } from '@gatehouse/db';
@@ -12,6 +13,7 @@ import { RedisModule } from '@gatehouse/redis';
 import { AgentsController } from './agents/agents.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ConnectorsController } from './connectors/connectors.controller.js';
 import { WhoAmIController } from './auth/whoami.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -38,6 +40,7 @@ export class AppModule {
         CredentialsModule,
         OrgsModule,
         AgentsModule,
+        ConnectorsModule,
         AuthModule,
       ],
       controllers: [
@@ -50,6 +53,7 @@ export class AppModule {
         OAuthController,
         WhoAmIController,
         AgentsController,
+        ConnectorsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

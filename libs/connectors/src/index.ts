@@ -6,3 +6,6 @@ export * from './postgres-tools.js';
 export * from './secret-box.js';
 export * from './tool-pinning.js';
 export * from './upstream-address.js';
+export * from './connectors.module.js';
+export * from './connectors.repository.js';
+export * from './connectors.service.js';
