@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, createApiKey, createOAuthClient, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+import { bearer, createApiKey, createOAuthClient, createOrg, EVERYTHING_SERVER, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 /**
  * For every route that takes an id: org B's credential on org A's resource is
@@ -12,12 +12,13 @@ describe('tenant isolation', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ STDIO_ALLOWLIST: process.execPath });
     a = await createOrg(t, 'iso-a');
     b = await createOrg(t, 'iso-b');
     ids.member = ((await t.http.post('/api/members').set(bearer(a.ownerKey)).send({ email: 'a@a.example', role: 'admin' }).expect(201)).body as { id: string }).id;
     ids.apiKey = (await createApiKey(t, a, { scopes: ['read'] })).id;
     ids.client = (await createOAuthClient(t, a)).id;
+    ids.connector = ((await t.http.post('/api/connectors').set(bearer(a.ownerKey)).send({ name: 'iso-conn', type: 'mcp_stdio', config: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }).expect(201)).body as { id: string }).id;
     ids.agent = ((await t.http.post('/api/agents').set(bearer(a.ownerKey)).send({ name: 'iso-agent' }).expect(201)).body as { id: string }).id;
   });
   afterAll(() => t.close());
@@ -37,6 +38,13 @@ describe('tenant isolation', () => {
     ['POST', 'oauth client rotate', (i) => `/api/oauth-clients/${i.client}/rotate-secret`, 'client'],
     ['DELETE', 'oauth client', (i) => `/api/oauth-clients/${i.client}`, 'client'],
     ['GET', 'agent', (i) => `/api/agents/${i.agent}`, 'agent'],
+    ['GET', 'connector', (i) => `/api/connectors/${i.connector}`, 'connector'],
+    ['PATCH', 'connector', (i) => `/api/connectors/${i.connector}`, 'connector', { name: 'stolen' }],
+    ['POST', 'connector test', (i) => `/api/connectors/${i.connector}/test`, 'connector'],
+    ['GET', 'connector tools', (i) => `/api/connectors/${i.connector}/tools?refresh=true`, 'connector'],
+    ['GET', 'connector tool changes', (i) => `/api/connectors/${i.connector}/tool-changes`, 'connector'],
+    ['POST', 'connector accept change', (i) => `/api/connectors/${i.connector}/tool-changes/evt_00000000000000000000000000/accept`, 'connector'],
+    ['DELETE', 'connector', (i) => `/api/connectors/${i.connector}`, 'connector'],
     ['PATCH', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', { name: 'stolen' }],
     ['DELETE', 'agent', (i) => `/api/agents/${i.agent}`, 'agent'],
   ];
@@ -46,6 +54,7 @@ describe('tenant isolation', () => {
     apiKey: (i) => `/api/api-keys/${i.apiKey}`,
     client: (i) => `/api/oauth-clients/${i.client}`,
     agent: (i) => `/api/agents/${i.agent}`,
+    connector: (i) => `/api/connectors/${i.connector}`,
   };
 
   it.each(routes)('%s %s of org A with org B credential → 404, unchanged', async (method, _label, path, kind, body) => {
@@ -59,12 +68,13 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller’s own resources', async () => {
-    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents']) {
+    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors']) {
       const res = await t.http.get(path).set(bearer(b.ownerKey)).expect(200);
       expect(JSON.stringify(res.body)).not.toContain(ids.member);
       expect(JSON.stringify(res.body)).not.toContain(ids.apiKey);
       expect(JSON.stringify(res.body)).not.toContain(ids.client);
       expect(JSON.stringify(res.body)).not.toContain(ids.agent);
+      expect(JSON.stringify(res.body)).not.toContain(ids.connector);
     }
   });
 
