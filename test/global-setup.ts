@@ -1,23 +1,15 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { applyMigrations } from '../libs/db/src/migrations/migration-runner.js';
-import { findRepoRoot } from '../libs/common/src/repo-root.js';
 
 /**
  * One fresh database and one Redis key prefix per test run, so runs never see
- * each other's data and can repeat. Workers inherit the variables set here.
+ * each other's data and can repeat. Workers inherit the variables set here;
+ * the first test app to start migrates the database (libs/testing). This file
+ * is loaded outside Jest's module mapper, so it imports nothing of ours.
  */
-export default async function globalSetup(): Promise<void> {
+export default function globalSetup(): void {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const base = new URL(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   base.pathname = `/gh_test_${runId}`;
-  const root = findRepoRoot();
-  await applyMigrations({
-    databaseUrl: base.toString(),
-    migrationsDir: join(root, 'prisma/migrations'),
-    schemaPath: join(root, 'prisma/schema.prisma'),
-  });
-
   const { privateKey } = generateKeyPairSync('ed25519');
   Object.assign(process.env, {
     NODE_ENV: 'test',

@@ -53,7 +53,7 @@ describe('HTTP conventions', () => {
   });
 
   it('reports not ready when Postgres does not answer', async () => {
-    const broken = await startTestApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' });
+    const broken = await startTestApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' }, { migrate: false });
     try {
       const res = await broken.http.get('/ready').expect(503);
       expect(res.body).toMatchObject({ status: 'not_ready', checks: { redis: 'ok' } });

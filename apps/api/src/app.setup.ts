@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import type { Env } from '@gatehouse/config';
 import { AppModule } from './app.module.js';
 import { metricsMiddleware } from './health/metrics.js';
+import { typedBodyErrors } from './http/body-errors.js';
+import { requestIdMiddleware } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { buildOpenApiDocument } from './openapi.js';
 
@@ -13,15 +15,17 @@ import { buildOpenApiDocument } from './openapi.js';
 export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
-    bufferLogs: true,
+    bufferLogs: opts.logs !== false,
     abortOnError: false,
+    ...(opts.logs === false ? { logger: false } : {}),
   });
   if (opts.logs !== false) app.useLogger(app.get(Logger));
   app.set('trust proxy', env.TRUST_PROXY);
   app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
   app.use(metricsMiddleware);
-  app.use(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 }));
+  app.use(typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] })));
+  app.use(typedBodyErrors(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 })));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

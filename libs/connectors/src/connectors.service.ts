@@ -153,7 +153,7 @@ export class ConnectorsService {
     const status = !observed ? 'unreachable' : quarantined ? 'degraded' : 'healthy';
     const statusReason = reason ?? (quarantined ? 'tool definitions changed upstream; review the pending tool changes' : null);
     await this.repo.recordProbe(orgId, id, { status, reason: statusReason, observed, events, firstSight });
-    if (events.length) this.logger.log(`connector ${id}: ${events.length} tool change(s) on probe`);
+    if (events.length && !firstSight) this.logger.log(`connector ${id}: ${events.length} tool change(s) on probe`);
     const refreshed = await this.get(orgId, id);
     return { status, reason: statusReason, toolCount: refreshed.toolCount };
   }

@@ -35,5 +35,5 @@ export function createGuardedFetch(allowPrivate: boolean, base: Fetch = fetch): 
     }
     throw new UpstreamRefused(`more than ${MAX_REDIRECTS} redirects`);
   };
-  return guarded as Fetch;
+  return guarded;
 }

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { parseEnv, type Env } from '@gatehouse/config';
 import { createApp } from '../../../apps/api/src/app.setup.js';
+import { ensureMigrated } from './test-database.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -11,8 +12,9 @@ export interface TestApp {
 }
 
 /** The real api (real Postgres, real Redis) on an ephemeral port. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, opts: { migrate?: boolean } = {}): Promise<TestApp> {
   const env = parseEnv({ ...process.env, ...overrides });
+  if (opts.migrate !== false) await ensureMigrated(env.DATABASE_URL);
   const app = await createApp(env, { logs: false });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();

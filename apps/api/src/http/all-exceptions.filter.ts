@@ -4,15 +4,6 @@ import { DomainError, RateLimitedError } from '@gatehouse/common';
 import { errorBody, STATUS_BY_KIND } from './error-body.js';
 import { requestIdOf } from './request-id.js';
 
-interface BodyParserError {
-  type: string;
-  status?: number;
-}
-
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string' && 'expose' in err;
-}
-
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthenticated',
@@ -54,19 +45,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private describe(exception: unknown, req: Request): { status: number; code: string; message: string; details?: { field: string; message: string }[] } {
     if (exception instanceof DomainError) {
       return { status: STATUS_BY_KIND[exception.kind], code: exception.code, message: exception.message, details: exception.details };
-    }
-    if (isBodyParserError(exception)) {
-      switch (exception.type) {
-        case 'entity.parse.failed':
-          return { status: 400, code: 'malformed_json', message: 'Request body is not valid JSON' };
-        case 'entity.too.large':
-          return { status: 413, code: 'payload_too_large', message: 'Request body is too large' };
-        case 'encoding.unsupported':
-        case 'charset.unsupported':
-          return { status: 415, code: 'unsupported_media_type', message: 'Unsupported content encoding or charset' };
-        default:
-          return { status: exception.status ?? 400, code: 'bad_request', message: 'Request body could not be read' };
-      }
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

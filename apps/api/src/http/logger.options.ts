@@ -7,7 +7,7 @@ export function loggerOptions(env: Env): Params {
   return {
     pinoHttp: {
       level: env.LOG_LEVEL,
-      genReqId: (req, res) => assignRequestId(req, res),
+      genReqId: (req, res) => (typeof (req as { id?: unknown }).id === 'string' ? (req as { id: string }).id : assignRequestId(req, res)),
       customAttributeKeys: { reqId: 'request_id' },
       redact: {
         paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
