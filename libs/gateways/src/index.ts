@@ -1,0 +1,1 @@
+export * from './servers-config/index.js';
