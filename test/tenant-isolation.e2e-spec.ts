@@ -19,6 +19,7 @@ describe('tenant isolation', () => {
     ids.apiKey = (await createApiKey(t, a, { scopes: ['read'] })).id;
     ids.client = (await createOAuthClient(t, a)).id;
     ids.connector = ((await t.http.post('/api/connectors').set(bearer(a.ownerKey)).send({ name: 'iso-conn', type: 'mcp_stdio', config: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }).expect(201)).body as { id: string }).id;
+    ids.gateway = ((await t.http.post('/api/gateways').set(bearer(a.ownerKey)).send({ saved_name: 'iso-gw', servers_config: { servers: [{ saved_name: 'iso-conn', server_version: 'v1' }] } }).expect(201)).body as { id: string }).id;
     ids.agent = ((await t.http.post('/api/agents').set(bearer(a.ownerKey)).send({ name: 'iso-agent' }).expect(201)).body as { id: string }).id;
   });
   afterAll(() => t.close());
@@ -44,6 +45,15 @@ describe('tenant isolation', () => {
     ['GET', 'connector tools', (i) => `/api/connectors/${i.connector}/tools?refresh=true`, 'connector', null],
     ['GET', 'connector tool changes', (i) => `/api/connectors/${i.connector}/tool-changes`, 'connector', null],
     ['POST', 'connector accept change', (i) => `/api/connectors/${i.connector}/tool-changes/evt_00000000000000000000000000/accept`, 'connector', null],
+    ['GET', 'gateway', (i) => `/api/gateways/${i.gateway}`, 'gateway', null],
+    ['PUT', 'gateway', (i) => `/api/gateways/${i.gateway}`, 'gateway', { servers_config: { servers: [] } }],
+    ['PATCH', 'gateway', (i) => `/api/gateways/${i.gateway}`, 'gateway', { is_active: false }],
+    ['POST', 'gateway new version', (i) => `/api/gateways/${i.gateway}/versions`, 'gateway', null],
+    ['POST', 'gateway default', (i) => `/api/gateways/${i.gateway}/default`, 'gateway', null],
+    ['GET', 'gateway revisions', (i) => `/api/gateways/${i.gateway}/revisions`, 'gateway', null],
+    ['GET', 'gateway diff', (i) => `/api/gateways/${i.gateway}/revisions/diff?from=1&to=1`, 'gateway', null],
+    ['POST', 'gateway rollback', (i) => `/api/gateways/${i.gateway}/revisions/1/rollback`, 'gateway', null],
+    ['DELETE', 'gateway', (i) => `/api/gateways/${i.gateway}`, 'gateway', null],
     ['DELETE', 'connector', (i) => `/api/connectors/${i.connector}`, 'connector', null],
     ['PATCH', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', { name: 'stolen' }],
     ['DELETE', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', null],
@@ -55,11 +65,12 @@ describe('tenant isolation', () => {
     client: (i) => `/api/oauth-clients/${i.client}`,
     agent: (i) => `/api/agents/${i.agent}`,
     connector: (i) => `/api/connectors/${i.connector}`,
+    gateway: (i) => `/api/gateways/${i.gateway}`,
   };
 
   it.each(routes)('%s %s of org A with org B credential → 404, unchanged', async (method, _label, path, kind, body) => {
     const before = (await t.http.get(readBack[kind](ids)).set(bearer(a.ownerKey)).expect(200)).body as object;
-    const req = t.http[method.toLowerCase() as 'get' | 'patch' | 'post' | 'delete'](path(ids)).set(bearer(b.ownerKey));
+    const req = t.http[method.toLowerCase() as 'get' | 'patch' | 'post' | 'put' | 'delete'](path(ids)).set(bearer(b.ownerKey));
     const res = await (body ? req.send(body) : req);
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ error: { status: 404 } });
@@ -68,17 +79,34 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller’s own resources', async () => {
-    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors']) {
+    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors', '/api/gateways']) {
       const res = await t.http.get(path).set(bearer(b.ownerKey)).expect(200);
       expect(JSON.stringify(res.body)).not.toContain(ids.member);
       expect(JSON.stringify(res.body)).not.toContain(ids.apiKey);
       expect(JSON.stringify(res.body)).not.toContain(ids.client);
       expect(JSON.stringify(res.body)).not.toContain(ids.agent);
       expect(JSON.stringify(res.body)).not.toContain(ids.connector);
+      expect(JSON.stringify(res.body)).not.toContain(ids.gateway);
     }
   });
 
   it('org B cannot bind its key to org A’s member', async () => {
     await t.http.post('/api/api-keys').set(bearer(b.ownerKey)).send({ name: 'x', member_id: ids.member }).expect(422);
+  });
+});
+
+describe('tenant isolation: gateway addressed by headers', () => {
+  it('org B cannot modify org A’s gateway by name', async () => {
+    const t = await startTestApp({ STDIO_ALLOWLIST: process.execPath });
+    try {
+      const a = await createOrg(t, 'iso-hdr-a');
+      const b = await createOrg(t, 'iso-hdr-b');
+      await t.http.post('/api/gateways').set(bearer(a.ownerKey)).send({ saved_name: 'shared-name' }).expect(201);
+      await t.http.patch('/api/gateways/modify').set(bearer(b.ownerKey)).set('X-MCP-Gateway', 'shared-name').send({ is_active: false }).expect(404);
+      const list = await t.http.get('/api/gateways').set(bearer(a.ownerKey)).expect(200);
+      expect(list.body).toMatchObject({ gateways: [{ saved_name: 'shared-name', is_active: true, revision: 1 }] });
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from '@gatehouse/agents';
 import { AuditModule } from '@gatehouse/audit';
 import { ConnectorsModule } from '@gatehouse/connectors';
+import { GatewaysModule } from '@gatehouse/gateways';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { CredentialsModule } from '@gatehouse/credentials';
 import { DbModule } from '@gatehouse/db';
@@ -14,6 +15,7 @@ import { AgentsController } from './agents/agents.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConnectorsController } from './connectors/connectors.controller.js';
+import { GatewaysController } from './gateways/gateways.controller.js';
 import { WhoAmIController } from './auth/whoami.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -41,6 +43,7 @@ export class AppModule {
         OrgsModule,
         AgentsModule,
         ConnectorsModule,
+        GatewaysModule,
         AuthModule,
       ],
       controllers: [
@@ -54,6 +57,7 @@ export class AppModule {
         WhoAmIController,
         AgentsController,
         ConnectorsController,
+        GatewaysController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'gone'
+  | 'precondition_failed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unprocessable'
@@ -72,5 +73,11 @@ export class UnauthenticatedError extends DomainError {
 export class ForbiddenError extends DomainError {
   constructor(message: string, code = 'insufficient_scope') {
     super('forbidden', code, message);
+  }
+}
+
+export class PreconditionFailedError extends DomainError {
+  constructor(message: string) {
+    super('precondition_failed', 'precondition_failed', message);
   }
 }

@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource in this organisation',
   409: 'Conflict with the current state',
   410: 'Gone',
+  412: 'If-Match does not match the current ETag',
   413: 'Request body too large',
   415: 'Unsupported Content-Type',
   422: 'Semantically invalid request',
