@@ -40,13 +40,16 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
-    TOKEN_RATE_LIMIT_PER_CLIENT: '100000000',
-    TOKEN_RATE_LIMIT_PER_IP: '100000000',
+    TOKEN_RATE_LIMIT_PER_CLIENT: '10000000',
+    TOKEN_RATE_LIMIT_PER_IP: '10000000',
     ...extraEnv,
   };
   const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
   for (let i = 0; i < 100; i++) {
+    if (exited) throw new Error('the api exited before it was ready (see its output above)');
     try {
       if ((await fetch(`${url}/ready`)).ok) break;
     } catch {
