@@ -16,7 +16,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
-    const message = issue.code === 'invalid_type' && source[name] === undefined ? 'is required' : issue.message;
+    const given = source[name];
+    let message = issue.message;
+    if (issue.code === 'invalid_type') message = given === undefined ? 'is required' : `must be a ${issue.expected} (got "${given}")`;
     return `${name} ${message}`;
   });
   throw new ConfigError(problems);
