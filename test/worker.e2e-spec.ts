@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Queue, QueueEvents } from 'bullmq';
+import pg from 'pg';
+import { bullConnection, QUEUES } from '@gatehouse/queue';
+import { bearer, createApiKey, createOrg, startTestApp, type TestApp } from '@gatehouse/testing';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
+
+describe('worker', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    t = await startTestApp();
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(t.env), { logger: false });
+    await worker.init();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await t.close();
+  });
+
+  it('boots, schedules its maintenance job and processes it: expired rotated secrets are forgotten', async () => {
+    const { connection, prefix } = bullConnection(t.env);
+    const queue = new Queue(QUEUES.maintenance.name, { connection, prefix });
+    const events = new QueueEvents(QUEUES.maintenance.name, { connection, prefix });
+    try {
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers.map((s) => s.name)).toContain('purge-expired-secrets');
+
+      const org = await createOrg(t);
+      const key = await createApiKey(t, org, { scopes: ['read'] });
+      await t.http.post(`/api/api-keys/${key.id}/rotate`).set(bearer(org.ownerKey)).send({ grace_period_seconds: 1 }).expect(200);
+      await new Promise((r) => setTimeout(r, 1100));
+
+      await events.waitUntilReady();
+      const job = await queue.add(QUEUES.maintenance.jobs.purgeExpiredSecrets, {}, { jobId: `test-${key.id}` });
+      await job.waitUntilFinished(events, 10_000);
+
+      const db = new pg.Client({ connectionString: t.env.DATABASE_URL });
+      await db.connect();
+      const row = (await db.query('SELECT previous_secret_hash, previous_expires_at FROM api_keys WHERE id = $1', [key.id])).rows[0] as Record<string, unknown>;
+      await db.end();
+      expect(row).toEqual({ previous_secret_hash: null, previous_expires_at: null });
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+  });
+});
