@@ -12,6 +12,7 @@ import { OrgsModule } from '@gatehouse/orgs';
 import { RateLimitModule } from '@gatehouse/rate-limit';
 import { RedisModule } from '@gatehouse/redis';
 import { AgentsController } from './agents/agents.controller.js';
+import { AdminAuditController } from './audit/admin-audit.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConnectorsController } from './connectors/connectors.controller.js';
@@ -58,6 +59,7 @@ export class AppModule {
         AgentsController,
         ConnectorsController,
         GatewaysController,
+        AdminAuditController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
