@@ -4,14 +4,14 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import pg from 'pg';
 import { bullConnection, QUEUES } from '@gatehouse/queue';
-import { bearer, createApiKey, createOrg, startTestApp, type TestApp } from '@gatehouse/testing';
+import { bearer, createApiKey, createOrg, EVERYTHING_SERVER, startTestApp, type TestApp } from '@gatehouse/testing';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 
 describe('worker', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ STDIO_ALLOWLIST: process.execPath });
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(t.env), { logger: false });
     await worker.init();
   });
@@ -20,13 +20,13 @@ describe('worker', () => {
     await t.close();
   });
 
-  it('boots, schedules its maintenance job and processes it: expired rotated secrets are forgotten', async () => {
+  it('boots, schedules its maintenance jobs and runs them: expired rotated secrets are forgotten, connectors are probed', async () => {
     const { connection, prefix } = bullConnection(t.env);
     const queue = new Queue(QUEUES.maintenance.name, { connection, prefix });
     const events = new QueueEvents(QUEUES.maintenance.name, { connection, prefix });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.name)).toContain('purge-expired-secrets');
+      expect(schedulers.map((s) => s.name).sort()).toEqual(['probe-connectors', 'purge-expired-secrets']);
 
       const org = await createOrg(t);
       const key = await createApiKey(t, org, { scopes: ['read'] });
@@ -42,9 +42,20 @@ describe('worker', () => {
       const row = (await db.query('SELECT previous_secret_hash, previous_expires_at FROM api_keys WHERE id = $1', [key.id])).rows[0] as Record<string, unknown>;
       await db.end();
       expect(row).toEqual({ previous_secret_hash: null, previous_expires_at: null });
+
+      const conn = (await t.http
+        .post('/api/connectors')
+        .set(bearer(org.ownerKey))
+        .send({ name: 'swept', type: 'mcp_stdio', config: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } })
+        .expect(201)).body as { id: string; last_checked_at: string };
+      const probeJob = await queue.add(QUEUES.maintenance.jobs.probeConnectors, {}, { jobId: `probe-${conn.id}` });
+      await probeJob.waitUntilFinished(events, 60_000);
+      const after = (await t.http.get(`/api/connectors/${conn.id}`).set(bearer(org.ownerKey)).expect(200)).body as { last_checked_at: string; status: string };
+      expect(Date.parse(after.last_checked_at)).toBeGreaterThan(Date.parse(conn.last_checked_at));
+      expect(after.status).toBe('healthy');
     } finally {
       await events.close();
       await queue.close();
     }
-  });
+  }, 90_000);
 });

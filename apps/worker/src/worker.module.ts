@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@gatehouse/audit';
 import { ConfigModule, type Env } from '@gatehouse/config';
+import { ConnectorsModule } from '@gatehouse/connectors';
 import { DbModule } from '@gatehouse/db';
 import { SecretHygieneService } from '@gatehouse/credentials';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
@@ -12,7 +13,7 @@ export class WorkerModule {
   static forRoot(env: Env): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(env), LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL } }), DbModule, AuditModule],
+      imports: [ConfigModule.forRoot(env), LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL } }), DbModule, AuditModule, ConnectorsModule],
       providers: [SecretHygieneService, MaintenanceProcessor, WorkerService],
     };
   }

@@ -45,6 +45,11 @@ export class WorkerService implements OnModuleInit, OnApplicationShutdown {
       data: {},
       opts: { removeOnComplete: 100, removeOnFail: 1000 },
     });
+    await maintenance.upsertJobScheduler('probe-connectors', { every: this.env.CONNECTOR_PROBE_INTERVAL_SECONDS * 1000 }, {
+      name: QUEUES.maintenance.jobs.probeConnectors,
+      data: {},
+      opts: { removeOnComplete: 100, removeOnFail: 1000 },
+    });
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     this.logger.log(`worker ready: ${this.workers.map((w) => w.name).join(', ')}`);
   }

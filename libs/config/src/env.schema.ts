@@ -53,6 +53,7 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   PROBE_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  CONNECTOR_PROBE_INTERVAL_SECONDS: int(10, 86_400).default(300),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
   TRUST_PROXY: bool.default(false),
   AUTH_CACHE_TTL_SECONDS: int(1, 3600).default(60),

@@ -83,6 +83,16 @@ export class ConnectorsRepository {
     return rows.map(toConnector);
   }
 
+  /** The worker's health sweep walks every tenant on purpose; nothing here is answered to a tenant. */
+  async listAllForProbe(afterId: string | null, take: number): Promise<{ id: string; orgId: string }[]> {
+    return this.prisma.connector.findMany({
+      where: afterId ? { id: { gt: afterId } } : {},
+      orderBy: { id: 'asc' },
+      take,
+      select: { id: true, orgId: true },
+    });
+  }
+
   async listNames(orgId: string): Promise<string[]> {
     return (await this.prisma.connector.findMany({ where: { orgId }, select: { name: true } })).map((r) => r.name);
   }

@@ -158,6 +158,19 @@ export class ConnectorsService {
     return { status, reason: statusReason, toolCount: refreshed.toolCount };
   }
 
+  /** Probes every connector of every org, a few at a time; returns how many were probed. */
+  async probeAll(concurrency = 4): Promise<number> {
+    let after: string | null = null;
+    let probed = 0;
+    for (;;) {
+      const batch = await this.repo.listAllForProbe(after, concurrency);
+      if (batch.length === 0) return probed;
+      await Promise.all(batch.map((c) => this.probe(c.orgId, c.id).catch((err: unknown) => this.logger.warn(`probe ${c.id} failed: ${String(err)}`))));
+      probed += batch.length;
+      after = batch[batch.length - 1].id;
+    }
+  }
+
   private async refreshStatus(orgId: string, id: string): Promise<void> {
     const tools = await this.repo.listTools(orgId, id);
     const c = await this.get(orgId, id);

@@ -4,6 +4,7 @@ export const QUEUES = {
     name: 'maintenance',
     jobs: {
       purgeExpiredSecrets: 'purge-expired-secrets',
+      probeConnectors: 'probe-connectors',
     },
   },
 } as const;
@@ -12,6 +13,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
 
 export interface JobPayloads {
   'purge-expired-secrets': Record<string, never>;
+  'probe-connectors': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { ConnectorsService } from '@gatehouse/connectors';
 import { SecretHygieneService } from '@gatehouse/credentials';
 import { QUEUES, type JobName } from '@gatehouse/queue';
 import type { ProcessorHandlers } from '../worker.types.js';
@@ -10,12 +11,19 @@ export class MaintenanceProcessor {
   readonly queue = QUEUES.maintenance.name;
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
-  constructor(private readonly hygiene: SecretHygieneService) {}
+  constructor(
+    private readonly hygiene: SecretHygieneService,
+    private readonly connectors: ConnectorsService,
+  ) {}
 
   readonly handlers: ProcessorHandlers = {
     'purge-expired-secrets': async (_job: Job) => {
       const purged = await this.hygiene.purgeExpiredPreviousSecrets();
       if (purged) this.logger.log(`forgot ${purged} expired previous secret(s)`);
+    },
+    'probe-connectors': async (_job: Job) => {
+      const probed = await this.connectors.probeAll();
+      this.logger.log(`probed ${probed} connector(s)`);
     },
   } satisfies Record<JobName, unknown>;
 }
