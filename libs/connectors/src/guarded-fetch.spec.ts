@@ -10,7 +10,7 @@ function fakeNetwork(routes: Record<string, () => Response>) {
     const route = routes[url];
     return Promise.resolve(route ? route() : new Response('not found', { status: 404 }));
   };
-  return { fetch: fetchLike as typeof fetch, asked };
+  return { fetch: fetchLike, asked };
 }
 
 const redirect = (location: string, status = 302) => () => new Response(null, { status, headers: { location } });

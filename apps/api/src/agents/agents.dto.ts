@@ -1,3 +1,4 @@
+import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Agent } from '@gatehouse/agents';
@@ -18,7 +19,7 @@ export class CreateAgentDto {
 
 export class UpdateAgentDto extends PartialType(CreateAgentDto) {}
 
-export class AgentDto {
+export class AgentDto extends AuditedResourceDto {
   @ApiProperty({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   id: string;
 
@@ -28,20 +29,8 @@ export class AgentDto {
   @ApiProperty({ example: 'Automated reporting pipeline', nullable: true, type: String })
   description: string | null;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
   @ApiProperty({ example: '2026-11-23T09:05:00.000Z', nullable: true, type: String })
   last_seen_at: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  created_by: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  updated_by: string | null;
 }
 
 export class AgentListDto {
@@ -57,10 +46,7 @@ export function toAgentDto(a: Agent): AgentDto {
     id: a.id,
     name: a.name,
     description: a.description,
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
+    ...auditedFields(a),
     last_seen_at: a.lastSeenAt ? a.lastSeenAt.toISOString() : null,
-    created_by: a.createdBy,
-    updated_by: a.updatedBy,
   };
 }

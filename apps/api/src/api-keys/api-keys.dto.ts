@@ -1,3 +1,4 @@
+import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
@@ -84,7 +85,7 @@ export class RotateDto {
   grace_period_seconds?: number;
 }
 
-export class ApiKeyDto {
+export class ApiKeyDto extends AuditedResourceDto {
   @ApiProperty({ example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   id: string;
 
@@ -118,17 +119,6 @@ export class ApiKeyDto {
   @ApiProperty({ nullable: true, type: String, example: '2026-11-23T09:05:00.000Z' })
   last_used_at: string | null;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  created_by: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  updated_by: string | null;
 }
 
 export class ApiKeyWithSecretDto extends ApiKeyDto {
@@ -160,9 +150,6 @@ export function toApiKeyDto(k: ApiKey): ApiKeyDto {
     previous_secret_expires_at: graceLive ? iso(k.previousExpiresAt) : null,
     disabled: k.disabled,
     last_used_at: iso(k.lastUsedAt),
-    created_at: k.createdAt.toISOString(),
-    updated_at: k.updatedAt.toISOString(),
-    created_by: k.createdBy,
-    updated_by: k.updatedBy,
+    ...auditedFields(k),
   };
 }

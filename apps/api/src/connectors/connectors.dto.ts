@@ -1,3 +1,4 @@
+import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
@@ -49,7 +50,7 @@ export class ToolsQueryDto {
   refresh?: boolean;
 }
 
-export class ConnectorDto {
+export class ConnectorDto extends AuditedResourceDto {
   @ApiProperty({ example: 'conn_01j9x8k2m3n4p5q6r7s8t9u0v1' })
   id: string;
 
@@ -74,17 +75,6 @@ export class ConnectorDto {
   @ApiProperty({ nullable: true, type: String, example: '2026-11-23T09:00:00.000Z' })
   last_checked_at: string | null;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  created_by: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  updated_by: string | null;
 }
 
 export class ConnectorListDto {
@@ -189,10 +179,7 @@ export function toConnectorDto(c: Connector): ConnectorDto {
     status_reason: c.statusReason,
     tool_count: c.toolCount,
     last_checked_at: c.lastCheckedAt ? c.lastCheckedAt.toISOString() : null,
-    created_at: c.createdAt.toISOString(),
-    updated_at: c.updatedAt.toISOString(),
-    created_by: c.createdBy,
-    updated_by: c.updatedBy,
+    ...auditedFields(c),
   };
 }
 

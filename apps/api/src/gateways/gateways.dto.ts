@@ -1,3 +1,4 @@
+import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
@@ -120,7 +121,7 @@ export class DiffQueryDto {
   to: number;
 }
 
-export class GatewayDto {
+export class GatewayDto extends AuditedResourceDto {
   @ApiProperty({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   id: string;
 
@@ -148,17 +149,6 @@ export class GatewayDto {
   @ApiProperty({ example: 3, description: 'Bumped by every change; the ETag is "r<revision>"' })
   revision: number;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  created_by: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  updated_by: string | null;
 }
 
 export class GatewayListDto {
@@ -170,7 +160,7 @@ export class GatewayListDto {
 }
 
 /** The seed's modify-gateway answer. */
-export class ModifiedGatewayDataDto {
+export class ModifiedGatewayDataDto extends AuditedResourceDto {
   @ApiProperty({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   gateway_id: string;
 
@@ -195,17 +185,6 @@ export class ModifiedGatewayDataDto {
   @ApiProperty({ nullable: true, type: String, example: null })
   policy_id: string | null;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  created_by: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  updated_by: string | null;
 }
 
 export class ModifiedGatewayDto {
@@ -283,10 +262,7 @@ export function toGatewayDto(g: Gateway): GatewayDto {
     servers_config: g.serversConfig,
     policy_id: g.policyId,
     revision: g.revision,
-    created_at: g.createdAt.toISOString(),
-    updated_at: g.updatedAt.toISOString(),
-    created_by: g.createdBy,
-    updated_by: g.updatedBy,
+    ...auditedFields(g),
   };
 }
 
@@ -302,10 +278,7 @@ export function toModifiedGatewayDto(g: Gateway): ModifiedGatewayDto {
       is_sample: g.isSample,
       revision: g.revision,
       policy_id: g.policyId,
-      created_at: g.createdAt.toISOString(),
-      updated_at: g.updatedAt.toISOString(),
-      created_by: g.createdBy,
-      updated_by: g.updatedBy,
+      ...auditedFields(g),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import type { Member, Role } from '@gatehouse/credentials';
@@ -23,7 +24,7 @@ export class CreateMemberDto {
 
 export class UpdateMemberDto extends PartialType(PickType(CreateMemberDto, ['name', 'role'] as const)) {}
 
-export class MemberDto {
+export class MemberDto extends AuditedResourceDto {
   @ApiProperty({ example: 'usr_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   id: string;
 
@@ -36,17 +37,6 @@ export class MemberDto {
   @ApiProperty({ enum: ROLES, example: 'admin' })
   role: Role;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
-  @ApiProperty({ example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String })
-  created_by: string | null;
-
-  @ApiProperty({ example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String })
-  updated_by: string | null;
 }
 
 export class MemberListDto {
@@ -63,9 +53,6 @@ export function toMemberDto(m: Member): MemberDto {
     email: m.email,
     name: m.name,
     role: m.role,
-    created_at: m.createdAt.toISOString(),
-    updated_at: m.updatedAt.toISOString(),
-    created_by: m.createdBy,
-    updated_by: m.updatedBy,
+    ...auditedFields(m),
   };
 }

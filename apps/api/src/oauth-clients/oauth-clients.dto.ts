@@ -1,3 +1,4 @@
+import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { SCOPES, type OAuthClient } from '@gatehouse/credentials';
@@ -56,7 +57,7 @@ export class UpdateOAuthClientDto {
   disabled?: boolean;
 }
 
-export class OAuthClientDto {
+export class OAuthClientDto extends AuditedResourceDto {
   @ApiProperty({ example: 'cli_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   id: string;
 
@@ -84,17 +85,6 @@ export class OAuthClientDto {
   @ApiProperty({ nullable: true, type: String, example: null })
   last_used_at: string | null;
 
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  created_at: string;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  updated_at: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  created_by: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'key_01jb2m4c8q3r5s7t9v1w3x5y7z' })
-  updated_by: string | null;
 }
 
 export class OAuthClientWithSecretDto extends OAuthClientDto {
@@ -124,9 +114,6 @@ export function toOAuthClientDto(c: OAuthClient): OAuthClientDto {
     disabled: c.disabled,
     previous_secret_expires_at: graceLive ? iso(c.previousExpiresAt) : null,
     last_used_at: iso(c.lastUsedAt),
-    created_at: c.createdAt.toISOString(),
-    updated_at: c.updatedAt.toISOString(),
-    created_by: c.createdBy,
-    updated_by: c.updatedBy,
+    ...auditedFields(c),
   };
 }
