@@ -1,3 +1,5 @@
 export * from './admin-audit.repository.js';
 export * from './admin-audit.service.js';
 export * from './audit.module.js';
+export * from './audit-log.repository.js';
+export * from './audit-log.writer.js';
