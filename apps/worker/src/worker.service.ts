@@ -50,6 +50,11 @@ export class WorkerService implements OnModuleInit, OnApplicationShutdown {
       data: {},
       opts: { removeOnComplete: 100, removeOnFail: 1000 },
     });
+    await maintenance.upsertJobScheduler('enforce-audit-retention', { every: 3600_000 }, {
+      name: QUEUES.maintenance.jobs.enforceAuditRetention,
+      data: {},
+      opts: { removeOnComplete: 100, removeOnFail: 1000 },
+    });
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     this.logger.log(`worker ready: ${this.workers.map((w) => w.name).join(', ')}`);
   }

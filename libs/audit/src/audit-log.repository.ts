@@ -84,6 +84,11 @@ export class AuditLogRepository {
     });
   }
 
+  /** The worker's retention sweep covers every org on purpose. */
+  async retentionByOrg(): Promise<{ id: string; auditRetentionDays: number }[]> {
+    return this.prisma.organization.findMany({ select: { id: true, auditRetentionDays: true } });
+  }
+
   /** Retention: deletes one bounded chunk of an org's old entries; callers loop. */
   async deleteOlderThan(orgId: string, before: Date, chunk: number): Promise<number> {
     return this.prisma.$executeRaw`

@@ -6,6 +6,7 @@ export interface Organization {
   id: string;
   slug: string;
   name: string;
+  auditRetentionDays: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +53,11 @@ export class OrgsRepository {
       orderBy: { id: 'asc' },
       take: limit + 1,
     });
+  }
+
+  async update(id: string, data: { name?: string; auditRetentionDays?: number }): Promise<Organization | null> {
+    const { count } = await this.prisma.organization.updateMany({ where: { id }, data });
+    return count ? this.findById(id) : null;
   }
 
   async delete(id: string): Promise<boolean> {

@@ -48,6 +48,14 @@ export class OrgsService {
     return this.repo.findBySlug(slug);
   }
 
+  async update(idOrSlug: string, input: { name?: string; auditRetentionDays?: number }, actor: Actor): Promise<Organization> {
+    const org = await this.get(idOrSlug);
+    const updated = await this.repo.update(org.id, input);
+    if (!updated) throw new NotFoundError('organization', idOrSlug);
+    await this.audit.record(org.id, actor, 'update', 'organization', org.id);
+    return updated;
+  }
+
   async delete(idOrSlug: string, actor: Actor): Promise<void> {
     const org = await this.get(idOrSlug);
     if (!(await this.repo.delete(org.id))) throw new NotFoundError('organization', idOrSlug);

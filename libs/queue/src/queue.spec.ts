@@ -3,6 +3,6 @@ import { jobNamesOf, QUEUES } from './queues.js';
 
 describe('queues', () => {
   it('lists job names per queue', () => {
-    expect(jobNamesOf(QUEUES.maintenance.name)).toEqual(['purge-expired-secrets', 'probe-connectors']);
+    expect(jobNamesOf(QUEUES.maintenance.name)).toEqual(['purge-expired-secrets', 'probe-connectors', 'enforce-audit-retention']);
   });
 });

@@ -5,6 +5,7 @@ export const QUEUES = {
     jobs: {
       purgeExpiredSecrets: 'purge-expired-secrets',
       probeConnectors: 'probe-connectors',
+      enforceAuditRetention: 'enforce-audit-retention',
     },
   },
 } as const;
@@ -14,6 +15,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
 export interface JobPayloads {
   'purge-expired-secrets': Record<string, never>;
   'probe-connectors': Record<string, never>;
+  'enforce-audit-retention': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

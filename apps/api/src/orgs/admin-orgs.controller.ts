@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PLATFORM_ADMIN } from '@gatehouse/credentials';
 import { OrgsService } from '@gatehouse/orgs';
@@ -12,6 +12,7 @@ import {
   OrganizationListDto,
   toCreatedOrganizationDto,
   toOrganizationDto,
+  UpdateOrganizationDto,
 } from './orgs.dto.js';
 
 @ApiTags('platform admin')
@@ -43,6 +44,14 @@ export class AdminOrgsController {
   @ApiErrors(404)
   async get(@Param('idOrSlug') idOrSlug: string): Promise<OrganizationDto> {
     return toOrganizationDto(await this.orgs.get(idOrSlug));
+  }
+
+  @Patch(':idOrSlug')
+  @ApiOperation({ summary: 'Rename an organisation or change its audit retention' })
+  @ApiResponse({ status: 200, type: OrganizationDto })
+  @ApiErrors(400, 404, 415)
+  async update(@Param('idOrSlug') idOrSlug: string, @Body() body: UpdateOrganizationDto): Promise<OrganizationDto> {
+    return toOrganizationDto(await this.orgs.update(idOrSlug, { name: body.name, auditRetentionDays: body.audit_retention_days }, PLATFORM_ADMIN));
   }
 
   @Delete(':idOrSlug')

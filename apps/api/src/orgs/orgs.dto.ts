@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import type { CreatedOrganization, Organization } from '@gatehouse/orgs';
 
 export class CreateOrganizationDto {
@@ -20,6 +20,21 @@ export class CreateOrganizationDto {
   owner_email?: string;
 }
 
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional({ example: 'Acme Corporation' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 90, minimum: 1, maximum: 3650, description: 'Days the data-plane audit log is kept' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  audit_retention_days?: number;
+}
+
 export class OrganizationDto {
   @ApiProperty({ example: 'org_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   id: string;
@@ -29,6 +44,9 @@ export class OrganizationDto {
 
   @ApiProperty({ example: 'Acme Corp' })
   name: string;
+
+  @ApiProperty({ example: 90 })
+  audit_retention_days: number;
 
   @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
   created_at: string;
@@ -75,6 +93,7 @@ export function toOrganizationDto(org: Organization): OrganizationDto {
     id: org.id,
     slug: org.slug,
     name: org.name,
+    audit_retention_days: org.auditRetentionDays,
     created_at: org.createdAt.toISOString(),
     updated_at: org.updatedAt.toISOString(),
   };

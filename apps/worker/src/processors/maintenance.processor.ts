@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { AuditLogService } from '@gatehouse/audit';
 import { ConnectorsService } from '@gatehouse/connectors';
 import { SecretHygieneService } from '@gatehouse/credentials';
 import { QUEUES, type JobName } from '@gatehouse/queue';
@@ -14,6 +15,7 @@ export class MaintenanceProcessor {
   constructor(
     private readonly hygiene: SecretHygieneService,
     private readonly connectors: ConnectorsService,
+    private readonly auditLog: AuditLogService,
   ) {}
 
   readonly handlers: ProcessorHandlers = {
@@ -24,6 +26,10 @@ export class MaintenanceProcessor {
     'probe-connectors': async (_job: Job) => {
       const probed = await this.connectors.probeAll();
       this.logger.log(`probed ${probed} connector(s)`);
+    },
+    'enforce-audit-retention': async (_job: Job) => {
+      const deleted = await this.auditLog.enforceAllRetention();
+      if (deleted) this.logger.log(`deleted ${deleted} audit entr(ies) past retention`);
     },
   } satisfies Record<JobName, unknown>;
 }
