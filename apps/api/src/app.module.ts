@@ -4,15 +4,19 @@ import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from '@gatehouse/agents';
 import { AuditModule } from '@gatehouse/audit';
 import { ConnectorsModule } from '@gatehouse/connectors';
+import { DataplaneModule } from '@gatehouse/dataplane';
 import { GatewaysModule } from '@gatehouse/gateways';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { CredentialsModule } from '@gatehouse/credentials';
 import { DbModule } from '@gatehouse/db';
 import { OrgsModule } from '@gatehouse/orgs';
+import { EffectivePolicyModule } from '@gatehouse/policy';
 import { RateLimitModule } from '@gatehouse/rate-limit';
 import { RedisModule } from '@gatehouse/redis';
 import { AgentsController } from './agents/agents.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
+import { AuditLogController } from './audit/audit-log.controller.js';
+import { CheckController } from './check/check.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConnectorsController } from './connectors/connectors.controller.js';
@@ -23,6 +27,9 @@ import { MetricsController } from './health/metrics.controller.js';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
 import { ContentTypeGuard } from './http/content-type.guard.js';
 import { loggerOptions } from './http/logger.options.js';
+import { McpController } from './mcp/mcp.controller.js';
+import { McpHttpService } from './mcp/mcp-http.service.js';
+import { McpServerFactory } from './mcp/mcp-server.factory.js';
 import { MembersController } from './members/members.controller.js';
 import { OAuthController } from './oauth/oauth.controller.js';
 import { OAuthClientsController } from './oauth-clients/oauth-clients.controller.js';
@@ -45,6 +52,8 @@ export class AppModule {
         AgentsModule,
         ConnectorsModule,
         GatewaysModule,
+        EffectivePolicyModule,
+        DataplaneModule,
         AuthModule,
       ],
       controllers: [
@@ -60,10 +69,15 @@ export class AppModule {
         ConnectorsController,
         GatewaysController,
         AdminAuditController,
+        AuditLogController,
+        CheckController,
+        McpController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
+        McpHttpService,
+        McpServerFactory,
       ],
     };
   }

@@ -6,3 +6,5 @@ export { dryRun, type DryRunReport, type DryRunResult, type DryRunSample } from 
 export { Glob, globProblem, GLOB_MAX_LENGTH } from './glob.js';
 export { JsonPath, MISSING, JSON_PATH_MAX_LENGTH, JSON_PATH_MAX_STEPS } from './json-path.js';
 export { SafeRegex, SAFE_REGEX_MAX_LENGTH, SAFE_REGEX_MAX_STATES, type SafeRegexResult } from './safe-regex.js';
+export { EffectivePolicyService } from './effective-policy.service.js';
+export { EffectivePolicyModule } from './effective-policy.module.js';

@@ -2,3 +2,4 @@ export * from './factories.js';
 export * from './test-app.js';
 export * from './upstreams.js';
 export * from './test-database.js';
+export * from './mcp-client.js';

@@ -119,7 +119,9 @@ export function toAuditEntryDto(e: AuditEntry): AuditEntryDto {
   };
 }
 
-const CSV_COLUMNS: (keyof AuditEntryDto)[] = [
+type CsvColumn = Exclude<keyof AuditEntryDto, 'guardrail_findings'>;
+
+const CSV_COLUMNS: CsvColumn[] = [
   'id', 'timestamp', 'kind', 'tool_name', 'connector_id', 'connector_name', 'agent_id', 'credential_id', 'gateway_id',
   'decision', 'reason', 'policy_id', 'duration_ms', 'success', 'error_code',
 ];
@@ -130,7 +132,7 @@ export const CSV_HEADER = CSV_COLUMNS.join(',');
 export function toCsvRow(e: AuditEntryDto): string {
   return CSV_COLUMNS.map((c) => {
     const v = e[c];
-    if (v === null || v === undefined) return '';
+    if (v === null) return '';
     let s = String(v);
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

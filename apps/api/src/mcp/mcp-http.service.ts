@@ -1,0 +1,119 @@
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+import { DomainError } from '@gatehouse/common';
+import type { Principal } from '@gatehouse/credentials';
+import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehouse/dataplane';
+import { McpServerFactory } from './mcp-server.factory.js';
+
+const HEARTBEAT_MS = 15_000;
+
+function jsonRpcError(res: Response, status: number, message: string): void {
+  res.status(status).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+}
+
+/**
+ * MCP streamable HTTP for one organisation. Sessions are ours (Redis), not
+ * the SDK's: each POST gets a fresh stateless SDK server+transport bound to
+ * the caller, which lets any replica serve any session.
+ */
+@Injectable()
+export class McpHttpService implements BeforeApplicationShutdown {
+  private readonly streams = new Set<Response>();
+
+  constructor(
+    private readonly sessions: McpSessionStore,
+    private readonly servers: McpServerFactory,
+    private readonly pipeline: CallPipelineService,
+  ) {}
+
+  assertOrg(p: Principal, orgSlug: string): void {
+    // Another org's endpoint does not exist for this credential.
+    if (p.orgSlug !== orgSlug) throw new DomainError('not_found', 'organization_not_found', `No organization found with slug ${orgSlug}`);
+  }
+
+  async post(p: Principal, req: Request, res: Response): Promise<void> {
+    const body: unknown = req.body;
+    const gatewayHeader = { name: header(req, 'x-mcp-gateway'), version: header(req, 'x-mcp-gateway-version') };
+    let sessionId: string;
+    let ctx: CallContext;
+    if (isInitializeRequest(body)) {
+      // Outside a session the limit is HTTP's (429 + Retry-After); inside one, tools/call answers an MCP error.
+      await this.pipeline.rateLimit(p);
+      sessionId = await this.sessions.create({
+        orgId: p.orgId,
+        credentialId: p.credentialId,
+        gatewayName: gatewayHeader.name ?? null,
+        gatewayVersion: gatewayHeader.version ?? null,
+        protocolVersion: body.params.protocolVersion,
+      });
+      res.setHeader('Mcp-Session-Id', sessionId);
+      ctx = { principal: p, gateway: gatewayHeader };
+    } else {
+      const session = await this.session(p, req, res);
+      if (!session) return;
+      sessionId = session.id;
+      ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined } };
+    }
+    const server = this.servers.create(ctx, sessionId);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  /** A stream for server-initiated messages; Gatehouse sends none, so it only keeps the line warm. */
+  async get(p: Principal, req: Request, res: Response): Promise<void> {
+    if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
+      jsonRpcError(res, 406, 'Not Acceptable: the client must accept text/event-stream');
+      return;
+    }
+    const session = await this.session(p, req, res);
+    if (!session) return;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'Mcp-Session-Id': session.id });
+    res.write(': gatehouse\n\n');
+    const timer = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.streams.add(res);
+    req.on('close', () => {
+      clearInterval(timer);
+      this.streams.delete(res);
+    });
+  }
+
+  /** Open SSE streams would hold the HTTP server open forever; end them so shutdown completes. */
+  beforeApplicationShutdown(): void {
+    for (const res of this.streams) res.end();
+    this.streams.clear();
+  }
+
+  async delete(p: Principal, req: Request, res: Response): Promise<void> {
+    const session = await this.session(p, req, res);
+    if (!session) return;
+    await this.sessions.delete(session.id);
+    res.status(200).end();
+  }
+
+  /** The caller's session, or an answer already sent: 400 without the header, 404 for any other credential's. */
+  private async session(p: Principal, req: Request, res: Response): Promise<{ id: string; gatewayName: string | null; gatewayVersion: string | null } | null> {
+    const id = header(req, 'mcp-session-id');
+    if (!id) {
+      jsonRpcError(res, 400, 'Bad Request: Mcp-Session-Id header is required');
+      return null;
+    }
+    const session = await this.sessions.get(id);
+    if (!session || session.credentialId !== p.credentialId || session.orgId !== p.orgId) {
+      jsonRpcError(res, 404, 'Session not found');
+      return null;
+    }
+    return { id, gatewayName: session.gatewayName, gatewayVersion: session.gatewayVersion };
+  }
+}
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}

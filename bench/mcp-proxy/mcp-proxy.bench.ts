@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createBenchOrg, percentile, startBenchServer } from '../common/harness.js';
+
+/**
+ * tools/call of server-everything's `echo` through the gateway against the
+ * same upstream called directly, in one run, at concurrency 1 and 32.
+ * Usage: npm run build && node dist/bench/mcp-proxy/mcp-proxy.bench.js [calls-at-c1] [seconds-at-c32]
+ */
+const callsC1 = Number(process.argv[2] ?? 2000);
+const secondsC32 = Number(process.argv[3] ?? 10);
+const everything = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
+
+const upstreamPort = 19000 + Math.floor(Math.random() * 500);
+const upstream = spawn(process.execPath, [everything, 'streamableHttp'], { env: { ...process.env, PORT: String(upstreamPort) }, stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 1500));
+const upstreamUrl = `http://127.0.0.1:${upstreamPort}/mcp`;
+const server = await startBenchServer({ ALLOW_PRIVATE_UPSTREAMS: 'true', DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '10000000', DATA_PLANE_RATE_LIMIT_PER_ORG: '10000000' });
+
+async function client(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const c = new Client({ name: 'bench', version: '1' });
+  await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  return c;
+}
+
+async function latencies(c: Client, n: number, tool: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await c.callTool({ name: tool, arguments: { message: `m${i}` } });
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function throughput(clients: Client[], tool: string, seconds: number): Promise<number> {
+  let done = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (Date.now() < until) {
+        await c.callTool({ name: tool, arguments: { message: 'x' } });
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+try {
+  const owner = await createBenchOrg(server);
+  const auth = { Authorization: `Bearer ${owner}` };
+  const post = (path: string, body: object) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return r.json() as Promise<Record<string, unknown>>;
+    });
+  const org = (await (await fetch(`${server.url}/api/whoami`, { headers: auth })).json()) as { org_slug: string };
+  await post('/api/connectors', { name: 'everything', type: 'mcp_http', config: { url: upstreamUrl } });
+  await post('/api/gateways', { saved_name: 'bench', servers_config: { servers: [{ saved_name: 'everything', server_version: 'v1', tools: ['echo'] }] } });
+  const key = (await post('/api/api-keys', { name: 'bench', scopes: ['mcp:call'] })).secret as string;
+  const gatewayUrl = `${server.url}/mcp/${org.org_slug}`;
+
+  const direct = await client(upstreamUrl);
+  const viaGateway = await client(gatewayUrl, { Authorization: `Bearer ${key}` });
+  await latencies(direct, 200, 'echo');
+  await latencies(viaGateway, 200, 'everything__echo');
+  // Interleave the two measurements so they see the same machine state.
+  const half = Math.floor(callsC1 / 2);
+  const d1 = await latencies(direct, half, 'echo');
+  const g1 = await latencies(viaGateway, half, 'everything__echo');
+  const d2 = await latencies(direct, half, 'echo');
+  const g2 = await latencies(viaGateway, half, 'everything__echo');
+  const d = [...d1, ...d2].sort((a, b) => a - b);
+  const g = [...g1, ...g2].sort((a, b) => a - b);
+
+  const directClients = await Promise.all(Array.from({ length: 32 }, () => client(upstreamUrl)));
+  const gatewayClients = await Promise.all(Array.from({ length: 32 }, () => client(gatewayUrl, { Authorization: `Bearer ${key}` })));
+  const directRps = await throughput(directClients, 'echo', secondsC32);
+  const gatewayRps = await throughput(gatewayClients, 'everything__echo', secondsC32);
+
+  const f = (x: number) => +x.toFixed(3);
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'mcp-proxy',
+        concurrency_1: {
+          calls: d.length,
+          direct_ms: { p50: f(percentile(d, 50)), p99: f(percentile(d, 99)) },
+          gateway_ms: { p50: f(percentile(g, 50)), p99: f(percentile(g, 99)) },
+          added_ms: { p50: f(percentile(g, 50) - percentile(d, 50)), p99: f(percentile(g, 99) - percentile(d, 99)) },
+        },
+        concurrency_32: {
+          seconds: secondsC32,
+          direct_calls_per_s: Math.round(directRps),
+          gateway_calls_per_s: Math.round(gatewayRps),
+          gateway_share_of_direct: f(gatewayRps / directRps),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  await Promise.all([...directClients, ...gatewayClients, direct, viaGateway].map((c) => c.close()));
+} finally {
+  await server.stop();
+  upstream.kill();
+}

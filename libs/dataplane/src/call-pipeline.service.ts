@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { newId } from '@gatehouse/common';
+import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
+import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
+import type { Principal } from '@gatehouse/credentials';
+import { evaluateGuardrails, type Finding } from '@gatehouse/guardrails';
+import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
+import { RateLimitService } from '@gatehouse/rate-limit';
+import { DataplaneRepository } from './dataplane.repository.js';
+import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector } from './tool-catalog.service.js';
+import { TtlCache } from './ttl-cache.js';
+import { UpstreamPool, UpstreamUnavailable } from './upstream-pool.js';
+
+export interface CallContext {
+  principal: Principal;
+  gateway: GatewaySelector;
+}
+
+export class UnknownToolError extends Error {}
+
+const errorResult = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
+
+/**
+ * tools/call, SPEC §4: policy → input guardrails → durable audit entry →
+ * upstream (pooled session, timeout, breaker) → output guardrails → audit
+ * outcome. Every refusal and every upstream failure is an MCP error result
+ * with the reason; nothing reaches the upstream that could not be recorded.
+ */
+@Injectable()
+export class CallPipelineService {
+  private readonly logger = new Logger(CallPipelineService.name);
+  private readonly agentNames = new TtlCache<string | null>(60_000);
+
+  constructor(
+    private readonly catalogs: ToolCatalogService,
+    private readonly policies: EffectivePolicyService,
+    private readonly audit: AuditLogWriter,
+    private readonly pool: UpstreamPool,
+    private readonly connectors: ConnectorsService,
+    private readonly limits: RateLimitService,
+    private readonly repo: DataplaneRepository,
+    @Inject(APP_CONFIG) private readonly env: Env,
+  ) {}
+
+  async listTools(ctx: CallContext): Promise<CatalogTool[]> {
+    const catalog = await this.catalogs.catalog(ctx.principal.orgId, ctx.gateway);
+    await this.recordOmissions(ctx, catalog);
+    return [...catalog.tools.values()];
+  }
+
+  async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
+    const started = performance.now();
+    const p = ctx.principal;
+    await this.rateLimit(p);
+    const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
+    const tool = catalog.tools.get(name);
+    if (!tool) throw new UnknownToolError(`Unknown tool: ${name}`);
+    let args = rawArgs ?? {};
+
+    const agent = await this.agentOf(p);
+    const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId: catalog.gateway.policyId });
+    const verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
+    const base = this.entry(ctx, catalog, tool, verdict);
+    const elapsed = () => Math.round(performance.now() - started);
+
+    if (verdict.decision !== 'allow') {
+      await this.recordOrFail({ ...base, durationMs: elapsed(), success: false, errorCode: verdict.decision === 'deny' ? 'denied' : 'approval_required' });
+      return errorResult(
+        verdict.decision === 'deny'
+          ? `Denied by policy: ${verdict.reason}`
+          : `Approval required before this call can run (${verdict.reason}). Ask an administrator to approve it, then retry.`,
+      );
+    }
+
+    const input = tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
+    if (input?.action === 'block') {
+      await this.recordOrFail({ ...base, decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings) });
+      return errorResult(`Blocked by input guardrail (${(input.blocked_by ?? []).join(', ')}): the arguments were not sent upstream.`);
+    }
+    if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
+
+    // Durable before the upstream sees anything: fail closed.
+    const audited = await this.recordOrFail({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined });
+    if (!audited) return errorResult('The call was not made: the audit log is unavailable (Gatehouse fails closed).');
+
+    let result: CallToolResult;
+    try {
+      result = await this.forward(p.orgId, tool, args, signal);
+    } catch (err) {
+      const code = err instanceof UpstreamUnavailable ? err.code : 'upstream_error';
+      void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: code });
+      return errorResult(`Upstream ${tool.connector.name} failed (${code}): ${(err as Error).message}`);
+    }
+
+    const output = tool.output?.enabled ? evaluateGuardrails(result.content, tool.output) : null;
+    const findings = [...(input?.findings ?? []), ...(output?.findings ?? [])];
+    if (output?.action === 'block') {
+      void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: 'output_blocked', findings: summarize(findings) });
+      return errorResult(`Blocked by output guardrail (${(output.blocked_by ?? []).join(', ')}): the upstream's answer was withheld.`);
+    }
+    if (output?.action === 'redact') result = { ...result, content: output.redacted as CallToolResult['content'] };
+    void this.audit.complete({
+      id: base.id,
+      durationMs: elapsed(),
+      success: result.isError !== true,
+      errorCode: result.isError ? 'tool_error' : null,
+      findings: findings.length ? summarize(findings) : undefined,
+    });
+    return result;
+  }
+
+  private async forward(orgId: string, tool: CatalogTool, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+    const c = tool.connector;
+    if (c.type === 'postgresql') {
+      const config = await this.connectors.openConfig(orgId, c.id);
+      if (config.type !== 'postgresql') throw new UpstreamUnavailable('upstream_error', 'connector type changed');
+      const rows = await runPostgresTool(config.config, tool.toolName, args, {
+        statementTimeoutMs: 5000,
+        rowCap: 1000,
+        connectTimeoutMs: this.env.PROBE_TIMEOUT_MS,
+        allowPrivate: this.env.ALLOW_PRIVATE_UPSTREAMS,
+      }).catch((err: unknown) => {
+        throw new UpstreamUnavailable('upstream_error', (err as Error).message.split('\n')[0]);
+      });
+      return { content: [{ type: 'text', text: JSON.stringify(rows) }], structuredContent: { ...rows } };
+    }
+    return this.pool.callTool(
+      c.id,
+      String(c.updatedAt.getTime()),
+      async () => {
+        const config = await this.connectors.openConfig(orgId, c.id);
+        if (config.type === 'postgresql') throw new Error('connector type changed');
+        return config;
+      },
+      tool.toolName,
+      args,
+      signal,
+      this.env.UPSTREAM_CALL_TIMEOUT_MS,
+    );
+  }
+
+  private entry(ctx: CallContext, catalog: Catalog, tool: CatalogTool, verdict: Verdict): NewAuditEntry {
+    const p = ctx.principal;
+    return {
+      id: newId('aud'),
+      orgId: p.orgId,
+      timestamp: new Date(),
+      kind: 'call',
+      connectorId: tool.connector.id,
+      connectorName: tool.connector.name,
+      toolName: tool.toolName,
+      agentId: p.agentId,
+      credentialId: p.credentialId,
+      gatewayId: catalog.gateway.id,
+      decision: verdict.decision,
+      reason: verdict.reason,
+      policyId: verdict.policyId,
+      ruleIndex: verdict.ruleIndex,
+      durationMs: null,
+      success: null,
+      errorCode: null,
+    };
+  }
+
+  /** false when the audit log could not take the entry. */
+  private async recordOrFail(entry: NewAuditEntry): Promise<boolean> {
+    try {
+      await this.audit.record(entry);
+      return true;
+    } catch (err) {
+      this.logger.error(`audit write failed, refusing the call: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  private async recordOmissions(ctx: CallContext, catalog: Catalog): Promise<void> {
+    if (catalog.omitted.length === 0) return;
+    const p = ctx.principal;
+    await Promise.all(
+      catalog.omitted.map((o) =>
+        this.audit
+          .record({
+            id: newId('aud'), orgId: p.orgId, timestamp: new Date(), kind: 'list', connectorId: o.connectorId, connectorName: o.connectorName,
+            toolName: null, agentId: p.agentId, credentialId: p.credentialId, gatewayId: catalog.gateway.id, decision: 'omitted', reason: o.reason,
+            policyId: null, ruleIndex: null, durationMs: null, success: null, errorCode: null,
+          })
+          .catch(() => undefined),
+      ),
+    );
+  }
+
+  private async agentOf(p: Principal): Promise<{ id: string; name: string } | null> {
+    if (!p.agentId) return null;
+    const id = p.agentId;
+    const name = await this.agentNames.get(`${p.orgId}:${id}`, () => this.repo.agentName(p.orgId, id));
+    return name ? { id, name } : null;
+  }
+
+  async rateLimit(p: Principal): Promise<void> {
+    await Promise.all([
+      this.limits.consume({ name: 'dp-credential', points: this.env.DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL, durationSeconds: 60 }, p.credentialId),
+      this.limits.consume({ name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, p.orgId),
+    ]);
+  }
+}
+
+/** Findings without positions of secrets: detector, kind and where, never the text. */
+function summarize(findings: Finding[]): { detector: string; kind: string; path: string }[] {
+  return findings.slice(0, 50).map((f) => ({ detector: f.detector, kind: f.kind, path: f.path }));
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { GatewaysService, type Gateway, type GuardrailsConfig, type ServerEntry } from '@gatehouse/gateways';
+import { evaluateGuardrails } from '@gatehouse/guardrails';
+import { DataplaneRepository, type CatalogConnector } from './dataplane.repository.js';
+import { TtlCache } from './ttl-cache.js';
+
+export const TOOL_SEPARATOR = '__';
+
+export interface CatalogTool {
+  /** `<connector>__<tool>`, what the agent sees. */
+  name: string;
+  description: string | null;
+  inputSchema: unknown;
+  toolName: string;
+  connector: Pick<CatalogConnector, 'id' | 'name' | 'type' | 'updatedAt'>;
+  input: GuardrailsConfig | undefined;
+  output: GuardrailsConfig | undefined;
+}
+
+export interface Omission {
+  connectorName: string;
+  connectorId: string | null;
+  reason: string;
+}
+
+export interface Catalog {
+  gateway: Gateway;
+  tools: Map<string, CatalogTool>;
+  omitted: Omission[];
+}
+
+export interface GatewaySelector {
+  name?: string;
+  version?: string;
+}
+
+export class NoGatewayError extends Error {}
+
+/** Changes to gateways and connectors reach the data plane within this long, per replica. */
+const CACHE_MS = 1000;
+
+/**
+ * What a gateway serves: its connectors' pinned tools, as `<connector>__<tool>`,
+ * minus tools outside a server's allowlist and tools whose description the
+ * tools guardrail flags. Answered from the database's pinned copy (no
+ * upstream is contacted), cached for a second per replica.
+ */
+@Injectable()
+export class ToolCatalogService {
+  private readonly gateways = new TtlCache<Gateway>(CACHE_MS);
+  private readonly catalogs = new TtlCache<Catalog>(CACHE_MS);
+
+  constructor(
+    private readonly gatewaysService: GatewaysService,
+    private readonly repo: DataplaneRepository,
+  ) {}
+
+  async resolveGateway(orgId: string, selector: GatewaySelector): Promise<Gateway> {
+    const key = `${orgId}:${selector.name ?? ''}:${selector.version ?? ''}`;
+    return this.gateways.get(key, async () => {
+      if (selector.name) return this.gatewaysService.getByName(orgId, selector.name, selector.version ?? 'v1');
+      const g = await this.gatewaysService.findDefault(orgId);
+      if (!g) throw new NoGatewayError('This organisation has no gateway; create one (the first becomes the default)');
+      return g;
+    });
+  }
+
+  async catalog(orgId: string, selector: GatewaySelector): Promise<Catalog> {
+    const gateway = await this.resolveGateway(orgId, selector);
+    return this.catalogs.get(`${gateway.id}:${gateway.revision}`, () => this.build(orgId, gateway));
+  }
+
+  private async build(orgId: string, gateway: Gateway): Promise<Catalog> {
+    const servers = gateway.serversConfig.servers;
+    const connectors = new Map((await this.repo.connectorsWithTools(orgId, servers.map((s) => s.saved_name))).map((c) => [c.name, c]));
+    const common = gateway.serversConfig.common_overrides;
+    const tools = new Map<string, CatalogTool>();
+    const omitted: Omission[] = [];
+    if (!gateway.isActive) return { gateway, tools, omitted: [{ connectorName: '*', connectorId: null, reason: 'gateway is inactive' }] };
+    for (const server of servers) {
+      const c = connectors.get(server.saved_name);
+      if (!c) {
+        omitted.push({ connectorName: server.saved_name, connectorId: null, reason: 'connector no longer exists' });
+        continue;
+      }
+      if (c.status === 'unreachable') {
+        omitted.push({ connectorName: c.name, connectorId: c.id, reason: `connector unreachable: ${c.statusReason ?? 'last probe failed'}` });
+        continue;
+      }
+      for (const t of c.tools) {
+        if (server.tools && !server.tools.includes(t.name)) continue;
+        if (this.poisoned(t, common.server_tools_guardrails_config)) {
+          omitted.push({ connectorName: c.name, connectorId: c.id, reason: `tool ${t.name} hidden: its description was flagged by the tools guardrail` });
+          continue;
+        }
+        const name = `${c.name}${TOOL_SEPARATOR}${t.name}`;
+        tools.set(name, {
+          name,
+          description: t.description,
+          inputSchema: t.inputSchema,
+          toolName: t.name,
+          connector: { id: c.id, name: c.name, type: c.type, updatedAt: c.updatedAt },
+          input: pick(server, 'input_guardrails_config') ?? common.input_guardrails_config,
+          output: pick(server, 'output_guardrails_config') ?? common.output_guardrails_config,
+        });
+      }
+    }
+    return { gateway, tools, omitted };
+  }
+
+  private poisoned(tool: { name: string; description: string | null }, config: GuardrailsConfig | undefined): boolean {
+    if (!config?.enabled) return false;
+    return evaluateGuardrails({ name: tool.name, description: tool.description ?? '' }, config).action === 'block';
+  }
+}
+
+function pick(server: ServerEntry, key: 'input_guardrails_config' | 'output_guardrails_config'): GuardrailsConfig | undefined {
+  return server[key];
+}

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { createTransport, type ConnectorConfig } from '@gatehouse/connectors';
+import { CircuitBreaker } from './circuit-breaker.js';
+
+type McpConfig = Exclude<ConnectorConfig, { type: 'postgresql' }>;
+
+export class UpstreamUnavailable extends Error {
+  constructor(
+    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_error',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface PooledClient {
+  client: Client;
+  lastUsed: number;
+}
+
+const IDLE_MS = 5 * 60_000;
+
+/**
+ * Warm MCP client sessions, one per connector configuration, shared by every
+ * call to that connector in this process. A dead session is dropped and the
+ * next call reconnects; a connector that keeps failing trips its breaker.
+ */
+@Injectable()
+export class UpstreamPool implements OnApplicationShutdown {
+  private readonly logger = new Logger(UpstreamPool.name);
+  private readonly clients = new Map<string, Promise<PooledClient>>();
+  private readonly breaker = new CircuitBreaker();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(@Inject(APP_CONFIG) private readonly env: Env) {
+    this.sweeper = setInterval(() => void this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async callTool(
+    connectorId: string,
+    configKey: string,
+    config: () => Promise<McpConfig>,
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<CallToolResult> {
+    if (!this.breaker.allow(connectorId)) {
+      throw new UpstreamUnavailable('circuit_open', 'upstream is failing; calls are paused for a short while');
+    }
+    const key = `${connectorId}:${configKey}`;
+    let pooled: PooledClient;
+    try {
+      pooled = await this.connect(key, config);
+    } catch (err) {
+      this.breaker.failure(connectorId);
+      throw new UpstreamUnavailable('upstream_unreachable', `upstream unreachable: ${(err as Error).message}`);
+    }
+    pooled.lastUsed = Date.now();
+    try {
+      // The SDK sends notifications/cancelled upstream when the signal aborts or the timeout fires.
+      const result = (await pooled.client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallToolResult;
+      this.breaker.success(connectorId);
+      return result;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (signal.aborted) throw new UpstreamUnavailable('upstream_error', 'call cancelled');
+      this.breaker.failure(connectorId);
+      // A failed transport poisons the session; a tool error does not reach here (it is a result).
+      await this.drop(key);
+      if (/timed? ?out/i.test(message)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer within ${timeoutMs} ms`);
+      throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message.split('\n')[0].slice(0, 200)}`);
+    }
+  }
+
+  private connect(key: string, config: () => Promise<McpConfig>): Promise<PooledClient> {
+    let entry = this.clients.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const client = new Client({ name: 'gatehouse', version: '1.0.0' });
+        const transport = createTransport(await config(), {
+          allowPrivateUpstreams: this.env.ALLOW_PRIVATE_UPSTREAMS,
+          stdioAllowlist: new Set(this.env.STDIO_ALLOWLIST),
+          timeoutMs: this.env.PROBE_TIMEOUT_MS,
+        });
+        client.onclose = () => {
+          if (this.clients.get(key) === entry) this.clients.delete(key);
+        };
+        await client.connect(transport, { timeout: this.env.PROBE_TIMEOUT_MS });
+        return { client, lastUsed: Date.now() };
+      })();
+      this.clients.set(key, entry);
+      entry.catch(() => {
+        if (this.clients.get(key) === entry) this.clients.delete(key);
+      });
+    }
+    return entry;
+  }
+
+  private async drop(key: string): Promise<void> {
+    const entry = this.clients.get(key);
+    this.clients.delete(key);
+    await entry?.then((p) => p.client.close()).catch(() => undefined);
+  }
+
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    for (const [key, entry] of this.clients) {
+      const pooled = await entry.catch(() => null);
+      if (pooled && now - pooled.lastUsed > IDLE_MS) await this.drop(key);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.clients.keys()].map((k) => this.drop(k)));
+    this.logger.debug('upstream sessions closed');
+  }
+}
