@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@gatehouse/db';
+import { PrismaService } from '@gatehouse/db';
 
 export type AuditKind = 'check' | 'call' | 'list';
 
@@ -45,15 +45,30 @@ export interface AuditFilter {
   cursor?: string;
 }
 
-const json = (v: unknown) => (v === undefined || v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
 
 @Injectable()
 export class AuditLogRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** One multi-row INSERT for a whole batch (group commit). */
+  /**
+   * One INSERT for a whole batch (group commit): one array parameter per
+   * column, unnested server-side, so the statement and its plan stay the same
+   * whatever the batch size.
+   */
   async insertMany(entries: NewAuditEntry[]): Promise<void> {
-    await this.prisma.auditEntry.createMany({ data: entries.map((e) => ({ ...e, findings: json(e.findings) })) });
+    const col = <T>(f: (e: NewAuditEntry) => T): T[] => entries.map(f);
+    await this.prisma.$executeRaw`
+      INSERT INTO audit_entries (id, org_id, timestamp, kind, connector_id, connector_name, tool_name, agent_id, credential_id,
+        gateway_id, decision, reason, policy_id, rule_index, duration_ms, success, error_code, findings)
+      SELECT * FROM unnest(
+        ${col((e) => e.id)}::text[], ${col((e) => e.orgId)}::text[], ${col((e) => e.timestamp)}::timestamptz[],
+        ${col((e) => e.kind)}::"AuditKind"[], ${col((e) => e.connectorId)}::text[], ${col((e) => e.connectorName)}::text[],
+        ${col((e) => e.toolName)}::text[], ${col((e) => e.agentId)}::text[], ${col((e) => e.credentialId)}::text[],
+        ${col((e) => e.gatewayId)}::text[], ${col((e) => e.decision)}::text[], ${col((e) => e.reason)}::text[],
+        ${col((e) => e.policyId)}::text[], ${col((e) => e.ruleIndex)}::int[], ${col((e) => e.durationMs)}::int[],
+        ${col((e) => e.success)}::boolean[], ${col((e) => e.errorCode)}::text[],
+        ${col((e) => (e.findings === undefined || e.findings === null ? null : JSON.stringify(e.findings)))}::jsonb[]
+      )`;
   }
 
   /** One UPDATE for a whole batch of outcomes. */
