@@ -20,6 +20,7 @@ describe('tenant isolation', () => {
     ids.client = (await createOAuthClient(t, a)).id;
     ids.connector = ((await t.http.post('/api/connectors').set(bearer(a.ownerKey)).send({ name: 'iso-conn', type: 'mcp_stdio', config: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }).expect(201)).body as { id: string }).id;
     ids.gateway = ((await t.http.post('/api/gateways').set(bearer(a.ownerKey)).send({ saved_name: 'iso-gw', servers_config: { servers: [{ saved_name: 'iso-conn', server_version: 'v1' }] } }).expect(201)).body as { id: string }).id;
+    ids.policy = ((await t.http.post('/api/policies').set(bearer(a.ownerKey)).send({ name: 'iso-pol', rules: [], default_action: 'allow' }).expect(201)).body as { id: string }).id;
     ids.agent = ((await t.http.post('/api/agents').set(bearer(a.ownerKey)).send({ name: 'iso-agent' }).expect(201)).body as { id: string }).id;
   });
   afterAll(() => t.close());
@@ -55,6 +56,11 @@ describe('tenant isolation', () => {
     ['POST', 'gateway rollback', (i) => `/api/gateways/${i.gateway}/revisions/1/rollback`, 'gateway', null],
     ['DELETE', 'gateway', (i) => `/api/gateways/${i.gateway}`, 'gateway', null],
     ['DELETE', 'connector', (i) => `/api/connectors/${i.connector}`, 'connector', null],
+    ['GET', 'policy', (i) => `/api/policies/${i.policy}`, 'policy', null],
+    ['PUT', 'policy', (i) => `/api/policies/${i.policy}`, 'policy', { name: 'stolen', rules: [], default_action: 'deny' }],
+    ['PATCH', 'policy', (i) => `/api/policies/${i.policy}`, 'policy', { default_action: 'deny' }],
+    ['POST', 'policy default', (i) => `/api/policies/${i.policy}/default`, 'policy', null],
+    ['DELETE', 'policy', (i) => `/api/policies/${i.policy}`, 'policy', null],
     ['PATCH', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', { name: 'stolen' }],
     ['DELETE', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', null],
   ];
@@ -66,6 +72,7 @@ describe('tenant isolation', () => {
     agent: (i) => `/api/agents/${i.agent}`,
     connector: (i) => `/api/connectors/${i.connector}`,
     gateway: (i) => `/api/gateways/${i.gateway}`,
+    policy: (i) => `/api/policies/${i.policy}`,
   };
 
   it.each(routes)('%s %s of org A with org B credential → 404, unchanged', async (method, _label, path, kind, body) => {
@@ -79,7 +86,7 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller’s own resources', async () => {
-    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors', '/api/gateways']) {
+    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors', '/api/gateways', '/api/policies', '/api/audit', '/api/audit/admin-events']) {
       const res = await t.http.get(path).set(bearer(b.ownerKey)).expect(200);
       expect(JSON.stringify(res.body)).not.toContain(ids.member);
       expect(JSON.stringify(res.body)).not.toContain(ids.apiKey);
@@ -87,11 +94,14 @@ describe('tenant isolation', () => {
       expect(JSON.stringify(res.body)).not.toContain(ids.agent);
       expect(JSON.stringify(res.body)).not.toContain(ids.connector);
       expect(JSON.stringify(res.body)).not.toContain(ids.gateway);
+      expect(JSON.stringify(res.body)).not.toContain(ids.policy);
     }
   });
 
-  it('org B cannot bind its key to org A’s member', async () => {
+  it('org B cannot bind its key to org A’s member or policy, nor its gateway to A’s policy', async () => {
     await t.http.post('/api/api-keys').set(bearer(b.ownerKey)).send({ name: 'x', member_id: ids.member }).expect(422);
+    await t.http.post('/api/api-keys').set(bearer(b.ownerKey)).send({ name: 'x', policy_id: ids.policy }).expect(422);
+    await t.http.post('/api/gateways').set(bearer(b.ownerKey)).send({ saved_name: 'iso-b', policy_id: ids.policy }).expect(422);
   });
 });
 

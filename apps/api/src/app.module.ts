@@ -10,7 +10,7 @@ import { ConfigModule, type Env } from '@gatehouse/config';
 import { CredentialsModule } from '@gatehouse/credentials';
 import { DbModule } from '@gatehouse/db';
 import { OrgsModule } from '@gatehouse/orgs';
-import { EffectivePolicyModule } from '@gatehouse/policy';
+import { EffectivePolicyModule, PoliciesModule } from '@gatehouse/policy';
 import { RateLimitModule } from '@gatehouse/rate-limit';
 import { RedisModule } from '@gatehouse/redis';
 import { AgentsController } from './agents/agents.controller.js';
@@ -31,6 +31,7 @@ import { McpController } from './mcp/mcp.controller.js';
 import { McpHttpService } from './mcp/mcp-http.service.js';
 import { McpServerFactory } from './mcp/mcp-server.factory.js';
 import { MembersController } from './members/members.controller.js';
+import { PoliciesController } from './policies/policies.controller.js';
 import { OAuthController } from './oauth/oauth.controller.js';
 import { OAuthClientsController } from './oauth-clients/oauth-clients.controller.js';
 import { AdminOrgsController } from './orgs/admin-orgs.controller.js';
@@ -53,6 +54,7 @@ export class AppModule {
         ConnectorsModule,
         GatewaysModule,
         EffectivePolicyModule,
+        PoliciesModule,
         DataplaneModule,
         AuthModule,
       ],
@@ -72,6 +74,7 @@ export class AppModule {
         AuditLogController,
         CheckController,
         McpController,
+        PoliciesController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

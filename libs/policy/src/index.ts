@@ -8,3 +8,6 @@ export { JsonPath, MISSING, JSON_PATH_MAX_LENGTH, JSON_PATH_MAX_STEPS } from './
 export { SafeRegex, SAFE_REGEX_MAX_LENGTH, SAFE_REGEX_MAX_STATES, type SafeRegexResult } from './safe-regex.js';
 export { EffectivePolicyService } from './effective-policy.service.js';
 export { EffectivePolicyModule } from './effective-policy.module.js';
+export * from './policies.module.js';
+export * from './policies.repository.js';
+export * from './policies.service.js';
