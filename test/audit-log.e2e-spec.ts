@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AuditLogService } from '@gatehouse/audit';
+import { adminAuth, bearer, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+
+describe('audit log API', () => {
+  let t: TestApp;
+  let org: TestOrg;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    org = await createOrg(t);
+    key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    for (const toolName of ['a', 'b', 'c']) {
+      await t.http.post('/v1/check').set(bearer(key)).send({ serverName: 'svc', toolName, args: { secret: 'do-not-store' } }).expect(200);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('lists newest first with a cursor and filters', async () => {
+    const first = (await t.http.get('/api/audit?limit=2').set(bearer(org.ownerKey)).expect(200)).body as { entries: { tool_name: string }[]; next_cursor: string };
+    expect(first.entries.map((e) => e.tool_name)).toEqual(['c', 'b']);
+    const second = (await t.http.get(`/api/audit?limit=2&cursor=${first.next_cursor}`).set(bearer(org.ownerKey)).expect(200)).body as {
+      entries: { tool_name: string }[];
+      next_cursor: string | null;
+    };
+    expect(second).toEqual({ entries: [expect.objectContaining({ tool_name: 'a' })], next_cursor: null });
+    const future = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    expect(((await t.http.get(`/api/audit?from=${future}`).set(bearer(org.ownerKey)).expect(200)).body as { entries: unknown[] }).entries).toEqual([]);
+    expect(((await t.http.get('/api/audit?decision=deny').set(bearer(org.ownerKey)).expect(200)).body as { entries: unknown[] }).entries).toEqual([]);
+    await t.http.get('/api/audit?from=yesterday').set(bearer(org.ownerKey)).expect(400);
+    await t.http.get('/api/audit').set(bearer(key)).expect(403);
+  });
+
+  it('exports NDJSON and CSV without arguments', async () => {
+    const nd = await t.http.get('/api/audit/export').set(bearer(org.ownerKey)).expect(200);
+    expect(nd.headers['content-type']).toContain('application/x-ndjson');
+    const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l) as { tool_name: string; decision: string });
+    expect(lines.map((l) => l.tool_name)).toEqual(['c', 'b', 'a']);
+    const csv = await t.http.get('/api/audit/export?format=csv').set(bearer(org.ownerKey)).expect(200);
+    const rows = csv.text.trim().split('\n');
+    expect(rows[0].split(',').slice(0, 4)).toEqual(['id', 'timestamp', 'kind', 'tool_name']);
+    expect(rows).toHaveLength(4);
+    expect(nd.text + csv.text).not.toContain('do-not-store');
+  });
+
+  it('enforces the org’s retention', async () => {
+    const o = await createOrg(t);
+    const k = (await createApiKey(t, o, { scopes: ['mcp:call'] })).secret;
+    await t.http.post('/v1/check').set(bearer(k)).send({ serverName: 'svc', toolName: 'old' }).expect(200);
+    await t.http.patch(`/api/admin/orgs/${o.id}`).set(adminAuth(t)).send({ audit_retention_days: 1 }).expect(200);
+    const audit = t.app.get(AuditLogService);
+    expect(await audit.enforceRetention(o.id, 1, new Date(Date.now() + 2 * 86_400_000))).toBe(1);
+    expect(((await t.http.get('/api/audit').set(bearer(o.ownerKey)).expect(200)).body as { entries: unknown[] }).entries).toEqual([]);
+    await t.http.patch(`/api/admin/orgs/${o.id}`).set(adminAuth(t)).send({ audit_retention_days: 0 }).expect(400);
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { baseUrl, bearer, connectMcp, createApiKey, createOrg, startEverythingHttp, startTestApp, type RunningUpstream, type TestApp, type TestOrg } from '@gatehouse/testing';
+
+const text = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+
+describe('data plane: streamable HTTP upstream and the built-in PostgreSQL connector', () => {
+  let t: TestApp;
+  let org: TestOrg;
+  let upstream: RunningUpstream;
+  const db = `gh_dp_pg_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+
+  beforeAll(async () => {
+    [t, upstream] = await Promise.all([startTestApp({ ALLOW_PRIVATE_UPSTREAMS: 'true', DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '40', REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}dpu:` }), startEverythingHttp('streamableHttp')]);
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${db}`);
+    const seed = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${db}` });
+    await seed.connect();
+    await seed.query('CREATE TABLE orders (id int primary key, total int); INSERT INTO orders VALUES (1, 10), (2, 20)');
+    await seed.end();
+    org = await createOrg(t);
+    await t.http.post('/api/connectors').set(bearer(org.ownerKey)).send({ name: 'remote', type: 'mcp_http', config: { url: upstream.url } }).expect(201);
+    await t.http
+      .post('/api/connectors')
+      .set(bearer(org.ownerKey))
+      .send({ name: 'shop', type: 'postgresql', config: { host: '127.0.0.1', port: 5432, database: db, username: 'postgres' } })
+      .expect(201);
+    await t.http
+      .post('/api/gateways')
+      .set(bearer(org.ownerKey))
+      .send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'remote', server_version: 'v1', tools: ['echo'] }, { saved_name: 'shop', server_version: 'v1' }] } })
+      .expect(201);
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await upstream.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await admin.end();
+  }, 30_000);
+
+  it('proxies to a streamable HTTP upstream and queries the database read-only', async () => {
+    const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    const { client } = await connectMcp(t, org.slug, key);
+    expect((await client.listTools()).tools.map((x) => x.name).sort()).toEqual(['remote__echo', 'shop__describe_table', 'shop__list_tables', 'shop__query']);
+    expect(text((await client.callTool({ name: 'remote__echo', arguments: { message: 'over http' } })) as CallToolResult)).toContain('over http');
+    const rows = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT sum(total)::int AS s FROM orders' } })) as CallToolResult;
+    expect(JSON.parse(text(rows))).toMatchObject({ rows: [{ s: 30 }] });
+    const write = (await client.callTool({ name: 'shop__query', arguments: { sql: 'DELETE FROM orders' } })) as CallToolResult;
+    expect(write.isError).toBe(true);
+    const again = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT count(*)::int AS n FROM orders' } })) as CallToolResult;
+    expect(JSON.parse(text(again))).toMatchObject({ rows: [{ n: 2 }] });
+    await client.close();
+  }, 30_000);
+
+  it('rate-limits: 429 with Retry-After outside a session, an MCP error result inside one', async () => {
+    const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    const { client } = await connectMcp(t, org.slug, key);
+    let limited: CallToolResult | null = null;
+    for (let i = 0; i < 45 && !limited; i++) {
+      const r = (await client.callTool({ name: 'remote__echo', arguments: { message: 'x' } })) as CallToolResult;
+      if (r.isError && text(r).startsWith('Rate limited')) limited = r;
+    }
+    expect(limited).not.toBeNull();
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    const res = await fetch(`${baseUrl(t)}/mcp/${org.slug}`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(init),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    await client.close();
+  }, 30_000);
+});
