@@ -4,7 +4,7 @@ import { renderPath, type PathStep } from './json-path.js';
 import { markerSpans, outsideMarkers } from './redaction-marker.js';
 
 /** Raised inside the walk when a limit is reached; never escapes `scanValue`. */
-class ScanStopped {}
+class ScanStopped extends Error {}
 
 interface RawFinding {
   detector: DetectorName;
