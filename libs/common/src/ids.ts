@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'org' | 'usr' | 'key' | 'cli' | 'agent' | 'conn' | 'gw' | 'pol' | 'aud' | 'appr' | 'evt' | 'rev' | 'grant' | 'chan';
+export type IdPrefix = 'org' | 'usr' | 'key' | 'cli' | 'agent' | 'conn' | 'gw' | 'pol' | 'aud' | 'appr' | 'evt' | 'rev' | 'grant' | 'chan' | 'dlv';
 
 /**
  * A ULID-shaped id (48-bit millisecond time + 80 random bits, Crockford

@@ -62,6 +62,17 @@ export const envSchema = z.object({
   AUTH_CACHE_TTL_SECONDS: int(1, 3600).default(60),
   TOKEN_RATE_LIMIT_PER_CLIENT: int(1, 10_000_000).default(600),
   TOKEN_RATE_LIMIT_PER_IP: int(1, 10_000_000).default(3000),
+  // Approvals: how long a tools/call waits for a person, where the links point, how notifications retry.
+  APPROVAL_HOLD_SECONDS: int(0, 600).default(25),
+  PUBLIC_BASE_URL: z
+    .string()
+    .url('must be an absolute URL such as https://gatehouse.example.com')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  APPROVAL_LINK_RATE_LIMIT_PER_IP: int(1, 10_000_000).default(60),
+  NOTIFICATION_MAX_ATTEMPTS: int(1, 50).default(8),
+  NOTIFICATION_BACKOFF_MS: int(10, 3_600_000).default(2000),
+  NOTIFICATION_TIMEOUT_MS: int(100, 120_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
