@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from '@gatehouse/agents';
+import { ApprovalsModule } from '@gatehouse/approvals';
 import { AuditModule } from '@gatehouse/audit';
 import { ConnectorsModule } from '@gatehouse/connectors';
 import { DataplaneModule } from '@gatehouse/dataplane';
@@ -55,6 +56,7 @@ export class AppModule {
         GatewaysModule,
         EffectivePolicyModule,
         PoliciesModule,
+        ApprovalsModule,
         DataplaneModule,
         AuthModule,
       ],

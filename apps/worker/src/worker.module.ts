@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { ApprovalsModule } from '@gatehouse/approvals';
 import { AuditModule } from '@gatehouse/audit';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { ConnectorsModule } from '@gatehouse/connectors';
 import { DbModule } from '@gatehouse/db';
+import { RedisModule } from '@gatehouse/redis';
 import { SecretHygieneService } from '@gatehouse/credentials';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { WorkerService } from './worker.service.js';
@@ -13,7 +15,7 @@ export class WorkerModule {
   static forRoot(env: Env): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(env), LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL } }), DbModule, AuditModule, ConnectorsModule],
+      imports: [ConfigModule.forRoot(env), LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL } }), DbModule, RedisModule, AuditModule, ConnectorsModule, ApprovalsModule],
       providers: [SecretHygieneService, MaintenanceProcessor, WorkerService],
     };
   }

@@ -3,6 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import { bullConnection, jobNamesOf, QUEUES } from '@gatehouse/queue';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
+import type { QueueProcessor } from './worker.types.js';
 
 /**
  * Starts one BullMQ Worker per processor. It refuses to start when a job name
@@ -22,17 +23,18 @@ export class WorkerService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const { connection, prefix } = bullConnection(this.env);
-    for (const processor of [this.maintenance]) {
+    const processors: QueueProcessor[] = [this.maintenance];
+    for (const processor of processors) {
       const missing = jobNamesOf(processor.queue).filter((name) => !processor.handlers[name]);
       if (missing.length) throw new Error(`queue ${processor.queue}: no handler for job(s) ${missing.join(', ')}`);
       const worker = new Worker(
         processor.queue,
         async (job) => {
-          const handler = processor.handlers[job.name as keyof typeof processor.handlers];
+          const handler = processor.handlers[job.name];
           if (!handler) throw new Error(`no handler for job ${job.name}`);
           await handler(job);
         },
-        { connection, prefix, concurrency: 4, autorun: true },
+        { connection, prefix, concurrency: processor.concurrency ?? 4, autorun: true },
       );
       worker.on('failed', (job, err) => this.logger.warn(`job ${job?.name ?? '?'} (${job?.id ?? '?'}) failed: ${err.message}`));
       worker.on('error', (err) => this.logger.error(`worker error: ${err.message}`));
@@ -52,6 +54,11 @@ export class WorkerService implements OnModuleInit, OnApplicationShutdown {
     });
     await maintenance.upsertJobScheduler('enforce-audit-retention', { every: 3600_000 }, {
       name: QUEUES.maintenance.jobs.enforceAuditRetention,
+      data: {},
+      opts: { removeOnComplete: 100, removeOnFail: 1000 },
+    });
+    await maintenance.upsertJobScheduler('expire-approvals', { every: 30_000 }, {
+      name: QUEUES.maintenance.jobs.expireApprovals,
       data: {},
       opts: { removeOnComplete: 100, removeOnFail: 1000 },
     });

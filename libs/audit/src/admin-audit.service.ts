@@ -7,7 +7,7 @@ export interface AuditActor {
   id: string;
 }
 
-export type AdminAction = 'create' | 'update' | 'delete' | 'rotate' | 'disable' | 'enable';
+export type AdminAction = 'create' | 'update' | 'delete' | 'rotate' | 'disable' | 'enable' | 'approve' | 'deny' | 'revoke';
 
 /** Control-plane audit trail: who changed which resource, and when. */
 @Injectable()

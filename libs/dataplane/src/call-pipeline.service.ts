@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ApprovalsService, type Approval, type HoldOutcome } from '@gatehouse/approvals';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import { newId } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
@@ -41,6 +42,7 @@ export class CallPipelineService {
     private readonly connectors: ConnectorsService,
     private readonly limits: RateLimitService,
     private readonly repo: DataplaneRepository,
+    private readonly approvals: ApprovalsService,
     @Inject(APP_CONFIG) private readonly env: Env,
   ) {}
 
@@ -61,18 +63,19 @@ export class CallPipelineService {
 
     const agent = await this.agentOf(p);
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId: catalog.gateway.policyId });
-    const verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
-    const base = this.entry(ctx, catalog, tool, verdict);
+    let verdict: Verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
     const elapsed = () => Math.round(performance.now() - started);
 
-    if (verdict.decision !== 'allow') {
-      await this.recordOrFail({ ...base, durationMs: elapsed(), success: false, errorCode: verdict.decision === 'deny' ? 'denied' : 'approval_required' });
-      return errorResult(
-        verdict.decision === 'deny'
-          ? `Denied by policy: ${verdict.reason}`
-          : `Approval required before this call can run (${verdict.reason}). Ask an administrator to approve it, then retry.`,
-      );
+    if (verdict.decision === 'deny') {
+      await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' });
+      return errorResult(`Denied by policy: ${verdict.reason}`);
     }
+    if (verdict.decision === 'require_approval') {
+      const approved = await this.approve(ctx, catalog, tool, verdict, args, signal, elapsed);
+      if (!approved.ok) return approved.result;
+      verdict = approved.verdict;
+    }
+    const base = this.entry(ctx, catalog, tool, verdict);
 
     const input = tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
     if (input?.action === 'block') {
@@ -109,6 +112,42 @@ export class CallPipelineService {
       findings: findings.length ? summarize(findings) : undefined,
     });
     return result;
+  }
+
+  /**
+   * `require_approval`: a grant or a one-time approval of this exact call lets
+   * it through; otherwise a person is asked and the call is held until they
+   * decide (at most APPROVAL_HOLD_SECONDS). The agent learns the approval id,
+   * never the link.
+   */
+  private async approve(
+    ctx: CallContext,
+    catalog: Catalog,
+    tool: CatalogTool,
+    verdict: Verdict,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    elapsed: () => number,
+  ): Promise<{ ok: true; verdict: Verdict } | { ok: false; result: CallToolResult }> {
+    const p = ctx.principal;
+    const gate = await this.approvals.gate({
+      source: 'mcp', orgId: p.orgId, credentialId: p.credentialId, agentId: p.agentId, gatewayId: catalog.gateway.id, connectorId: tool.connector.id,
+      connectorName: tool.connector.name, toolName: tool.toolName, args, reason: verdict.reason, policyId: verdict.policyId,
+    });
+    if (gate.kind === 'granted') return { ok: true, verdict: { ...verdict, decision: 'allow', reason: `${verdict.reason}; allowed by grant ${gate.grant.id}` } };
+    if (gate.kind === 'approved') return { ok: true, verdict: { ...verdict, decision: 'allow', reason: `${verdict.reason}; approved (${gate.approval.id})` } };
+    const asked = { ...this.entry(ctx, catalog, tool, { ...verdict, reason: `${verdict.reason}; approval ${gate.approval.id}` }) };
+    if (gate.kind === 'refused') {
+      await this.recordOrFail({ ...asked, durationMs: elapsed(), success: false, errorCode: 'approval_unavailable' });
+      return { ok: false, result: errorResult(`Approval required (${verdict.reason}), but ${gate.reason}. Approval ${gate.approval.id} was denied.`) };
+    }
+    if (!(await this.recordOrFail(asked))) {
+      return { ok: false, result: errorResult('The call was not made: the audit log is unavailable (Gatehouse fails closed).') };
+    }
+    const outcome = await this.approvals.hold(gate.approval, this.env.APPROVAL_HOLD_SECONDS * 1000, signal);
+    void this.audit.complete({ id: asked.id, durationMs: elapsed(), success: outcome === 'approved', errorCode: outcome === 'approved' ? null : `approval_${outcome}` });
+    if (outcome === 'approved') return { ok: true, verdict: { ...verdict, decision: 'allow', reason: `${verdict.reason}; approved (${gate.approval.id})` } };
+    return { ok: false, result: errorResult(heldMessage(gate.approval, outcome, verdict.reason)) };
   }
 
   private async forward(orgId: string, tool: CatalogTool, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
@@ -203,6 +242,17 @@ export class CallPipelineService {
       this.limits.consume({ name: 'dp-credential', points: this.env.DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL, durationSeconds: 60 }, p.credentialId),
       this.limits.consume({ name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, p.orgId),
     ]);
+  }
+}
+
+function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved'>, reason: string): string {
+  switch (outcome) {
+    case 'denied':
+      return `Denied by an approver: approval ${approval.id} (${reason}). The call was not made.`;
+    case 'expired':
+      return `Approval ${approval.id} expired without a decision (${reason}). The call was not made; calling again asks again.`;
+    case 'pending':
+      return `Approval required: ${approval.id} is waiting for a person (${reason}); it expires at ${approval.expiresAt.toISOString()}. The call was not made; retry it once approved.`;
   }
 }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@gatehouse/common';
+import { ApprovalsService } from '@gatehouse/approvals';
 import { AuditLogWriter } from '@gatehouse/audit';
 import type { Principal } from '@gatehouse/credentials';
-import { EffectivePolicyService, evaluate } from '@gatehouse/policy';
+import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
 import { CallPipelineService } from './call-pipeline.service.js';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type GatewaySelector } from './tool-catalog.service.js';
@@ -20,6 +21,8 @@ export interface CheckVerdict {
   policyId: string | null;
   toolCallId: string;
   latencyMs: number;
+  /** With require_approval: the approval a person has been asked for (retry the check once it is approved). */
+  approvalId?: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export interface CheckVerdict {
 @Injectable()
 export class CheckService {
   private readonly connectorIds = new TtlCache<string | null>(5000);
+  private readonly agentNames = new TtlCache<string | null>(60_000);
 
   constructor(
     private readonly policies: EffectivePolicyService,
@@ -37,6 +41,7 @@ export class CheckService {
     private readonly catalogs: ToolCatalogService,
     private readonly pipeline: CallPipelineService,
     private readonly repo: DataplaneRepository,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   async check(p: Principal, req: CheckRequest, gateway: GatewaySelector): Promise<CheckVerdict> {
@@ -47,8 +52,9 @@ export class CheckService {
       .then((g) => g.policyId)
       .catch(() => null);
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId });
-    const agentName = p.agentId ? await this.repo.agentName(p.orgId, p.agentId) : null;
-    const verdict = evaluate(policy, {
+    const agentId = p.agentId;
+    const agentName = agentId ? await this.agentNames.get(`${p.orgId}:${agentId}`, () => this.repo.agentName(p.orgId, agentId)) : null;
+    let verdict: Verdict = evaluate(policy, {
       connector: req.serverName,
       tool: req.toolName,
       agent: p.agentId && agentName ? { id: p.agentId, name: agentName } : null,
@@ -56,6 +62,20 @@ export class CheckService {
     });
     const toolCallId = newId('aud');
     const connectorId = await this.connectorIds.get(`${p.orgId}:${req.serverName}`, () => this.repo.connectorIdByName(p.orgId, req.serverName));
+    let approvalId: string | undefined;
+    if (verdict.decision === 'require_approval') {
+      const gate = await this.approvals.gate({
+        source: 'check', orgId: p.orgId, credentialId: p.credentialId, agentId: p.agentId, gatewayId: null, connectorId,
+        connectorName: req.serverName, toolName: req.toolName, args: req.args, reason: verdict.reason, policyId: verdict.policyId,
+      });
+      if (gate.kind === 'granted') verdict = { ...verdict, decision: 'allow', reason: `${verdict.reason}; allowed by grant ${gate.grant.id}` };
+      else if (gate.kind === 'approved') verdict = { ...verdict, decision: 'allow', reason: `${verdict.reason}; approved (${gate.approval.id})` };
+      else if (gate.kind === 'refused') verdict = { ...verdict, decision: 'deny', reason: `${verdict.reason}; approval required but ${gate.reason}` };
+      else {
+        approvalId = gate.approval.id;
+        verdict = { ...verdict, reason: `${verdict.reason}; approval ${approvalId} pending` };
+      }
+    }
     await this.audit.record({
       id: toolCallId,
       orgId: p.orgId,
@@ -81,6 +101,7 @@ export class CheckService {
       policyId: verdict.policyId,
       toolCallId,
       latencyMs: Math.round(performance.now() - started),
+      ...(approvalId ? { approvalId } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ApprovalsModule } from '@gatehouse/approvals';
 import { CallPipelineService } from './call-pipeline.service.js';
 import { CheckService } from './check.service.js';
 import { DataplaneRepository } from './dataplane.repository.js';
@@ -8,6 +9,7 @@ import { UpstreamPool } from './upstream-pool.js';
 
 @Global()
 @Module({
+  imports: [ApprovalsModule],
   providers: [CallPipelineService, CheckService, DataplaneRepository, McpSessionStore, ToolCatalogService, UpstreamPool],
   exports: [CallPipelineService, CheckService, McpSessionStore, ToolCatalogService],
 })

@@ -3,6 +3,7 @@ import { jobNamesOf, QUEUES } from './queues.js';
 
 describe('queues', () => {
   it('lists job names per queue', () => {
-    expect(jobNamesOf(QUEUES.maintenance.name)).toEqual(['purge-expired-secrets', 'probe-connectors', 'enforce-audit-retention']);
+    expect(jobNamesOf(QUEUES.maintenance.name)).toEqual(['purge-expired-secrets', 'probe-connectors', 'enforce-audit-retention', 'expire-approvals']);
+    expect(jobNamesOf(QUEUES.approvalNotifications.name)).toEqual(['deliver-approval']);
   });
 });

@@ -3,8 +3,9 @@ import type { Job } from 'bullmq';
 import { AuditLogService } from '@gatehouse/audit';
 import { ConnectorsService } from '@gatehouse/connectors';
 import { SecretHygieneService } from '@gatehouse/credentials';
-import { QUEUES, type JobName } from '@gatehouse/queue';
-import type { ProcessorHandlers } from '../worker.types.js';
+import { ApprovalsService } from '@gatehouse/approvals';
+import { QUEUES } from '@gatehouse/queue';
+import type { QueueHandlers } from '../worker.types.js';
 
 /** Thin: each job hands over to a domain service; errors propagate so BullMQ retries. */
 @Injectable()
@@ -16,9 +17,10 @@ export class MaintenanceProcessor {
     private readonly hygiene: SecretHygieneService,
     private readonly connectors: ConnectorsService,
     private readonly auditLog: AuditLogService,
+    private readonly approvals: ApprovalsService,
   ) {}
 
-  readonly handlers: ProcessorHandlers = {
+  readonly handlers: QueueHandlers<typeof QUEUES.maintenance.name> = {
     'purge-expired-secrets': async (_job: Job) => {
       const purged = await this.hygiene.purgeExpiredPreviousSecrets();
       if (purged) this.logger.log(`forgot ${purged} expired previous secret(s)`);
@@ -31,5 +33,9 @@ export class MaintenanceProcessor {
       const deleted = await this.auditLog.enforceAllRetention();
       if (deleted) this.logger.log(`deleted ${deleted} audit entr(ies) past retention`);
     },
-  } satisfies Record<JobName, unknown>;
+    'expire-approvals': async (_job: Job) => {
+      const { expired, purgedGrants } = await this.approvals.expireStale();
+      if (expired || purgedGrants) this.logger.log(`expired ${expired} approval(s), deleted ${purgedGrants} long-ended grant(s)`);
+    },
+  };
 }
