@@ -10,11 +10,14 @@ import { GatewaysModule } from '@gatehouse/gateways';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { CredentialsModule } from '@gatehouse/credentials';
 import { DbModule } from '@gatehouse/db';
+import { NotificationsModule } from '@gatehouse/notifications';
 import { OrgsModule } from '@gatehouse/orgs';
 import { EffectivePolicyModule, PoliciesModule } from '@gatehouse/policy';
 import { RateLimitModule } from '@gatehouse/rate-limit';
 import { RedisModule } from '@gatehouse/redis';
 import { AgentsController } from './agents/agents.controller.js';
+import { ApprovalsController } from './approvals/approvals.controller.js';
+import { ApproveHttpModule } from './approve/approve.module.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
 import { AuditLogController } from './audit/audit-log.controller.js';
 import { CheckController } from './check/check.controller.js';
@@ -32,7 +35,9 @@ import { McpController } from './mcp/mcp.controller.js';
 import { McpHttpService } from './mcp/mcp-http.service.js';
 import { McpServerFactory } from './mcp/mcp-server.factory.js';
 import { MembersController } from './members/members.controller.js';
+import { NotificationChannelsController } from './notification-channels/notification-channels.controller.js';
 import { PoliciesController } from './policies/policies.controller.js';
+import { QueueBoard } from './queue-board/queue-board.js';
 import { OAuthController } from './oauth/oauth.controller.js';
 import { OAuthClientsController } from './oauth-clients/oauth-clients.controller.js';
 import { AdminOrgsController } from './orgs/admin-orgs.controller.js';
@@ -57,8 +62,10 @@ export class AppModule {
         EffectivePolicyModule,
         PoliciesModule,
         ApprovalsModule,
+        NotificationsModule,
         DataplaneModule,
         AuthModule,
+        ApproveHttpModule,
       ],
       controllers: [
         HealthController,
@@ -74,15 +81,18 @@ export class AppModule {
         GatewaysController,
         AdminAuditController,
         AuditLogController,
+        ApprovalsController,
         CheckController,
         McpController,
         PoliciesController,
+        NotificationChannelsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
         McpHttpService,
         McpServerFactory,
+        QueueBoard,
       ],
     };
   }

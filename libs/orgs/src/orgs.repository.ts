@@ -7,6 +7,7 @@ export interface Organization {
   slug: string;
   name: string;
   auditRetentionDays: number;
+  approvalTtlSeconds: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,7 +56,7 @@ export class OrgsRepository {
     });
   }
 
-  async update(id: string, data: { name?: string; auditRetentionDays?: number }): Promise<Organization | null> {
+  async update(id: string, data: { name?: string; auditRetentionDays?: number; approvalTtlSeconds?: number }): Promise<Organization | null> {
     const { count } = await this.prisma.organization.updateMany({ where: { id }, data });
     return count ? this.findById(id) : null;
   }

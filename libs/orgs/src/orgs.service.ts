@@ -48,7 +48,7 @@ export class OrgsService {
     return this.repo.findBySlug(slug);
   }
 
-  async update(idOrSlug: string, input: { name?: string; auditRetentionDays?: number }, actor: Actor): Promise<Organization> {
+  async update(idOrSlug: string, input: { name?: string; auditRetentionDays?: number; approvalTtlSeconds?: number }, actor: Actor): Promise<Organization> {
     const org = await this.get(idOrSlug);
     const updated = await this.repo.update(org.id, input);
     if (!updated) throw new NotFoundError('organization', idOrSlug);

@@ -51,7 +51,7 @@ export class AdminOrgsController {
   @ApiResponse({ status: 200, type: OrganizationDto })
   @ApiErrors(400, 404, 415)
   async update(@Param('idOrSlug') idOrSlug: string, @Body() body: UpdateOrganizationDto): Promise<OrganizationDto> {
-    return toOrganizationDto(await this.orgs.update(idOrSlug, { name: body.name, auditRetentionDays: body.audit_retention_days }, PLATFORM_ADMIN));
+    return toOrganizationDto(await this.orgs.update(idOrSlug, { name: body.name, auditRetentionDays: body.audit_retention_days, approvalTtlSeconds: body.approval_ttl_seconds }, PLATFORM_ADMIN));
   }
 
   @Delete(':idOrSlug')

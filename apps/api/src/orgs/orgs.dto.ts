@@ -33,6 +33,13 @@ export class UpdateOrganizationDto {
   @Min(1)
   @Max(3650)
   audit_retention_days?: number;
+
+  @ApiPropertyOptional({ example: 900, minimum: 60, maximum: 604800, description: 'Seconds a pending approval stays open before it expires' })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(604_800)
+  approval_ttl_seconds?: number;
 }
 
 export class OrganizationDto {
@@ -47,6 +54,9 @@ export class OrganizationDto {
 
   @ApiProperty({ example: 90 })
   audit_retention_days: number;
+
+  @ApiProperty({ example: 900 })
+  approval_ttl_seconds: number;
 
   @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
   created_at: string;
@@ -94,6 +104,7 @@ export function toOrganizationDto(org: Organization): OrganizationDto {
     slug: org.slug,
     name: org.name,
     audit_retention_days: org.auditRetentionDays,
+    approval_ttl_seconds: org.approvalTtlSeconds,
     created_at: org.createdAt.toISOString(),
     updated_at: org.updatedAt.toISOString(),
   };
