@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ApprovalsService } from '@gatehouse/approvals';
+import { ApprovalNotificationsQueue, ApprovalsService } from '@gatehouse/approvals';
 import { findRepoRoot } from '@gatehouse/common';
 import { PrismaService } from '@gatehouse/db';
 import { bearer, connectMcp, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
@@ -261,4 +261,28 @@ describe('approvals: held calls, decisions on another replica, grants', () => {
     const decider = await createApiKey(a, org, { scopes: ['approvals:decide'] });
     await a.http.get('/api/approvals').set(bearer(decider.secret)).expect(200);
   });
+
+  it('when nobody can be notified (the queue is down) the call is refused with a reason, not held unseen or let through', async () => {
+    const c = await startTestApp({ STDIO_ALLOWLIST: process.execPath, APPROVAL_HOLD_SECONDS: '3' }, { migrate: false });
+    try {
+      await c.app.get(ApprovalNotificationsQueue).onApplicationShutdown();
+      const key = await createApiKey(c, org, { scopes: ['mcp:call'] });
+      const res = await c.http.post('/v1/check').set(bearer(key.secret)).send({ serverName: 'local', toolName: 'send_email', args: { to: 'x' } }).expect(200);
+      expect(res.body).toMatchObject({ decision: 'deny' });
+      expect((res.body as { reason: string }).reason).toMatch(/notification queue is unavailable/);
+
+      const before = calls().length;
+      const { client } = await connectMcp(c, org.slug, key.secret);
+      const call = (await client.callTool({ name: 'local__send_email', arguments: { to: 'y' } })) as CallToolResult;
+      expect(call.isError).toBe(true);
+      expect(text(call)).toMatch(/nobody could be notified/);
+      const id = /appr_[0-9a-z]{26}/.exec(text(call))?.[0] ?? '';
+      const stored = await a.http.get(`/api/approvals/${id}`).set(bearer(org.ownerKey)).expect(200);
+      expect(stored.body).toMatchObject({ status: 'denied', decided_by: 'system', notification_state: 'failed' });
+      expect(calls().length).toBe(before);
+      await client.close();
+    } finally {
+      await c.close();
+    }
+  }, 30_000);
 });

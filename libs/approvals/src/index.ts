@@ -4,3 +4,4 @@ export * from './approval-events.js';
 export * from './approvals.repository.js';
 export * from './approvals.service.js';
 export * from './approvals.module.js';
+export * from './approval-notifications.queue.js';
