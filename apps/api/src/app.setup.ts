@@ -7,9 +7,12 @@ import type { Env } from '@gatehouse/config';
 import { AppModule } from './app.module.js';
 import { metricsMiddleware } from './health/metrics.js';
 import { typedBodyErrors } from './http/body-errors.js';
+import { requestLoggerMiddleware, rootLogger } from './http/logger.options.js';
 import { requestIdMiddleware } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { adminKeyMiddleware } from './queue-board/admin-key.middleware.js';
+import { QUEUE_BOARD_PATH, QueueBoard } from './queue-board/queue-board.js';
 
 /** Builds the api exactly as production runs it; tests and the OpenAPI generator use it too. */
 export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promise<NestExpressApplication> {
@@ -23,9 +26,11 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   app.set('trust proxy', env.TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(requestLoggerMiddleware(rootLogger(env)));
   app.use(metricsMiddleware);
   app.use(typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] })));
   app.use(typedBodyErrors(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 })));
+  app.use(QUEUE_BOARD_PATH, adminKeyMiddleware(env.ADMIN_API_KEY), app.get(QueueBoard).router());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

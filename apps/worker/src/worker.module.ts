@@ -5,8 +5,10 @@ import { AuditModule } from '@gatehouse/audit';
 import { ConfigModule, type Env } from '@gatehouse/config';
 import { ConnectorsModule } from '@gatehouse/connectors';
 import { DbModule } from '@gatehouse/db';
+import { NotificationsModule } from '@gatehouse/notifications';
 import { RedisModule } from '@gatehouse/redis';
 import { SecretHygieneService } from '@gatehouse/credentials';
+import { ApprovalNotificationsProcessor } from './processors/approval-notifications.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { WorkerService } from './worker.service.js';
 
@@ -15,8 +17,8 @@ export class WorkerModule {
   static forRoot(env: Env): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(env), LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL } }), DbModule, RedisModule, AuditModule, ConnectorsModule, ApprovalsModule],
-      providers: [SecretHygieneService, MaintenanceProcessor, WorkerService],
+      imports: [ConfigModule.forRoot(env), LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL } }), DbModule, RedisModule, AuditModule, ConnectorsModule, ApprovalsModule, NotificationsModule],
+      providers: [SecretHygieneService, MaintenanceProcessor, ApprovalNotificationsProcessor, WorkerService],
     };
   }
 }

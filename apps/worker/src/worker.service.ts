@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Queue, Worker } from 'bullmq';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import { bullConnection, jobNamesOf, QUEUES } from '@gatehouse/queue';
+import { ApprovalNotificationsProcessor } from './processors/approval-notifications.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import type { QueueProcessor } from './worker.types.js';
 
@@ -19,11 +20,12 @@ export class WorkerService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly env: Env,
     private readonly maintenance: MaintenanceProcessor,
+    private readonly approvalNotifications: ApprovalNotificationsProcessor,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const { connection, prefix } = bullConnection(this.env);
-    const processors: QueueProcessor[] = [this.maintenance];
+    const processors: QueueProcessor[] = [this.maintenance, this.approvalNotifications];
     for (const processor of processors) {
       const missing = jobNamesOf(processor.queue).filter((name) => !processor.handlers[name]);
       if (missing.length) throw new Error(`queue ${processor.queue}: no handler for job(s) ${missing.join(', ')}`);
@@ -34,7 +36,7 @@ export class WorkerService implements OnModuleInit, OnApplicationShutdown {
           if (!handler) throw new Error(`no handler for job ${job.name}`);
           await handler(job);
         },
-        { connection, prefix, concurrency: processor.concurrency ?? 4, autorun: true },
+        { connection, prefix, concurrency: processor.concurrency ?? 4, autorun: true, ...processor.options },
       );
       worker.on('failed', (job, err) => this.logger.warn(`job ${job?.name ?? '?'} (${job?.id ?? '?'}) failed: ${err.message}`));
       worker.on('error', (err) => this.logger.error(`worker error: ${err.message}`));

@@ -10,4 +10,6 @@ export interface QueueProcessor {
   readonly handlers: Readonly<Partial<Record<string, (job: Job) => Promise<void>>>>;
   /** Per-queue worker options (default concurrency 4). */
   readonly concurrency?: number;
+  /** How soon a job held by a dead worker is handed to another (BullMQ defaults: 30 s each). */
+  readonly options?: { readonly lockDuration?: number; readonly stalledInterval?: number };
 }
