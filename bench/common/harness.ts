@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -9,7 +10,20 @@ import { applyMigrations } from '../../libs/db/src/migrations/migration-runner.j
 export interface BenchServer {
   url: string;
   adminKey: string;
+  /** The api's environment, so that a replica can join the same database, Redis and keys. */
+  env: NodeJS.ProcessEnv;
+  /** CPU time (user + system) the api process has used so far; 0 where /proc is unavailable. */
+  apiCpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+function apiCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -44,8 +58,36 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     TOKEN_RATE_LIMIT_PER_IP: '10000000',
     ...extraEnv,
   };
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
+  const { url, child } = await spawnApi(env);
+  return {
+    url,
+    adminKey,
+    env,
+    apiCpuSeconds: () => apiCpuSeconds(child.pid),
+    async stop() {
+      // Opt-in: the api's own CPU time, a figure that noise from other processes on the machine barely moves.
+      if (process.env.BENCH_REPORT_CPU) console.error(`api cpu: ${apiCpuSeconds(child.pid).toFixed(2)} s`);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const admin = new URL(base);
+      admin.pathname = '/postgres';
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The built api as a child process, once it answers /ready. */
+async function spawnApi(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  // Opt-in profiling of the api process, e.g. BENCH_NODE_ARGS="--prof" (Nest re-raises SIGTERM, so --cpu-prof never writes).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(findRepoRoot(), 'dist/apps/api/src/main.js')], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${env.PORT}`;
   let exited = false;
   child.once('exit', () => (exited = true));
   for (let i = 0; i < 100; i++) {
@@ -57,18 +99,22 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     }
     await sleep(100);
   }
+  return { url, child };
+}
+
+/** A second api process on the same database, Redis and keys as `server`; stopping it leaves the database alone. */
+export async function startBenchReplica(server: BenchServer, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  const port = Number(server.env.PORT) + 1 + Math.floor(Math.random() * 100);
+  const env = { ...server.env, ...extraEnv, PORT: String(port) };
+  const { url, child } = await spawnApi(env);
   return {
     url,
-    adminKey,
+    adminKey: server.adminKey,
+    env,
+    apiCpuSeconds: () => apiCpuSeconds(child.pid),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      const admin = new URL(base);
-      admin.pathname = '/postgres';
-      const client = new pg.Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-      await client.end();
     },
   };
 }

@@ -8,6 +8,12 @@ const POLL_MS = 2000;
 
 type Settled = Exclude<ApprovalStatus, 'pending'>;
 
+/** A decision as it travels between processes; `grant` says whether it made a grant (then nothing needs consuming). */
+export interface ApprovalEvent {
+  status: Settled;
+  grant: boolean;
+}
+
 /**
  * Wakes held calls the moment their approval is decided, on whichever api
  * process holds them: the deciding process publishes, every process listens.
@@ -15,7 +21,7 @@ type Settled = Exclude<ApprovalStatus, 'pending'>;
 @Injectable()
 export class ApprovalEvents implements OnModuleInit {
   private readonly logger = new Logger(ApprovalEvents.name);
-  private readonly waiters = new Map<string, Set<(status: Settled) => void>>();
+  private readonly waiters = new Map<string, Set<(event: ApprovalEvent) => void>>();
 
   constructor(private readonly redis: RedisService) {}
 
@@ -24,14 +30,14 @@ export class ApprovalEvents implements OnModuleInit {
     this.redis
       .subscribe(CHANNEL, (message) => {
         const event = parse(message);
-        if (event) this.settle(event.id, event.status);
+        if (event) this.settle(event.id, event);
       })
       .catch((err: unknown) => this.logger.warn(`approval events unavailable: ${(err as Error).message}`));
   }
 
-  async publish(id: string, status: Settled): Promise<void> {
-    this.settle(id, status);
-    await this.redis.publish(CHANNEL, JSON.stringify({ id, status })).catch((err: unknown) => {
+  async publish(id: string, event: ApprovalEvent): Promise<void> {
+    this.settle(id, event);
+    await this.redis.publish(CHANNEL, JSON.stringify({ id, ...event })).catch((err: unknown) => {
       this.logger.warn(`could not publish approval ${id}: ${(err as Error).message}`);
     });
   }
@@ -41,10 +47,10 @@ export class ApprovalEvents implements OnModuleInit {
    * `current` reads the stored status: once after subscribing (a decision
    * that landed just before is not missed) and then every few seconds.
    */
-  wait(id: string, ms: number, signal: AbortSignal, current: () => Promise<ApprovalStatus | null>): Promise<Settled | null> {
+  wait(id: string, ms: number, signal: AbortSignal, current: () => Promise<ApprovalEvent | null>): Promise<ApprovalEvent | null> {
     return new Promise((resolve) => {
       let done = false;
-      const finish = (status: Settled | null) => {
+      const finish = (event: ApprovalEvent | null) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -53,14 +59,14 @@ export class ApprovalEvents implements OnModuleInit {
         const set = this.waiters.get(id);
         set?.delete(onEvent);
         if (set?.size === 0) this.waiters.delete(id);
-        resolve(status);
+        resolve(event);
       };
-      const onEvent = (status: Settled) => finish(status);
+      const onEvent = (event: ApprovalEvent) => finish(event);
       const onAbort = () => finish(null);
       const check = () =>
         void current()
-          .then((s) => {
-            if (s && s !== 'pending') finish(s);
+          .then((event) => {
+            if (event) finish(event);
           })
           .catch(() => undefined);
       let set = this.waiters.get(id);
@@ -74,15 +80,17 @@ export class ApprovalEvents implements OnModuleInit {
     });
   }
 
-  private settle(id: string, status: Settled): void {
-    for (const waiter of [...(this.waiters.get(id) ?? [])]) waiter(status);
+  private settle(id: string, event: ApprovalEvent): void {
+    for (const waiter of [...(this.waiters.get(id) ?? [])]) waiter(event);
   }
 }
 
-function parse(message: string): { id: string; status: Settled } | null {
+function parse(message: string): ({ id: string } & ApprovalEvent) | null {
   try {
-    const v = JSON.parse(message) as { id?: unknown; status?: unknown };
-    if (typeof v.id === 'string' && (v.status === 'approved' || v.status === 'denied' || v.status === 'expired')) return { id: v.id, status: v.status };
+    const v = JSON.parse(message) as { id?: unknown; status?: unknown; grant?: unknown };
+    if (typeof v.id === 'string' && (v.status === 'approved' || v.status === 'denied' || v.status === 'expired')) {
+      return { id: v.id, status: v.status, grant: v.grant === true };
+    }
   } catch {
     // not ours
   }

@@ -131,27 +131,27 @@ export class ApprovalsRepository {
 
   /**
    * Decides a pending, unexpired approval, and makes its grant, in one
-   * transaction. The conditional update is the lock: of two concurrent
-   * decisions exactly one matches the row; the other gets null.
+   * statement (one round trip). The conditional update is the lock: of two
+   * concurrent decisions exactly one matches the row; the other gets null.
    */
-  async decide(where: { id: string } | { tokenHash: string }, d: Decision, now: Date): Promise<Approval | null> {
-    return this.prisma.$transaction(async (tx) => {
-      const claimed = await tx.approval.updateMany({
-        where: { ...where, status: 'pending', expiresAt: { gt: now } },
-        data: { status: d.status, decidedAt: now, decidedBy: d.decidedBy, duration: d.duration, decisionNote: d.note, grantId: d.grant?.id ?? null },
-      });
-      if (claimed.count !== 1) return null;
-      const row = await tx.approval.findUniqueOrThrow({ where });
-      if (d.grant) {
-        await tx.approvalGrant.create({
-          data: {
-            id: d.grant.id, orgId: row.orgId, approvalId: row.id, credentialId: row.credentialId, connectorName: row.connectorName,
-            toolName: row.toolName, duration: d.duration ?? 'once', expiresAt: d.grant.expiresAt, createdBy: d.decidedBy,
-          },
-        });
-      }
-      return toApproval(row);
-    });
+  async decide(where: { id: string; orgId: string } | { tokenHash: string }, d: Decision, now: Date): Promise<Approval | null> {
+    const match = 'tokenHash' in where ? Prisma.sql`token_hash = ${where.tokenHash}` : Prisma.sql`id = ${where.id} AND org_id = ${where.orgId}`;
+    const grantId = d.grant?.id ?? null;
+    const rows = await this.prisma.$queryRaw<{ id: string; org_id: string }[]>`
+      WITH claimed AS (
+        UPDATE approvals
+        SET status = ${d.status}::"ApprovalStatus", decided_at = ${now}, decided_by = ${d.decidedBy}, duration = ${d.duration},
+            decision_note = ${d.note}, grant_id = ${grantId}
+        WHERE ${match} AND status = 'pending' AND expires_at > ${now}
+        RETURNING id, org_id, credential_id, connector_name, tool_name
+      ), made AS (
+        INSERT INTO approval_grants (id, org_id, approval_id, credential_id, connector_name, tool_name, duration, expires_at, created_by, created_at)
+        SELECT ${grantId}, org_id, id, credential_id, connector_name, tool_name, ${d.duration ?? 'once'}, ${d.grant?.expiresAt ?? now}, ${d.decidedBy}, ${now}
+        FROM claimed WHERE ${grantId}::text IS NOT NULL
+      )
+      SELECT id, org_id FROM claimed`;
+    if (rows.length !== 1) return null;
+    return this.findById(rows[0].org_id, rows[0].id);
   }
 
   /** Lets exactly one call through on a one-time approval: true for the caller that consumed it. */

@@ -129,17 +129,17 @@ export class ApprovalsService {
    */
   async hold(approval: Approval, ms: number, signal: AbortSignal): Promise<HoldOutcome> {
     const wait = Math.max(0, Math.min(ms, approval.expiresAt.getTime() - Date.now()));
-    const status =
-      wait > 0
-        ? await this.events.wait(approval.id, wait, signal, async () => (await this.repo.findById(approval.orgId, approval.id))?.status ?? null)
-        : null;
-    if (status === 'approved') {
-      const decided = await this.repo.findById(approval.orgId, approval.id);
+    const stored = async () => {
+      const a = await this.repo.findById(approval.orgId, approval.id);
+      return a && a.status !== 'pending' ? { status: a.status, grant: a.grantId !== null } : null;
+    };
+    const event = wait > 0 ? await this.events.wait(approval.id, wait, signal, stored) : await stored();
+    if (event?.status === 'approved') {
       // A grant (1h/8h/24h) covers every call; a one-time approval exactly one.
-      if (decided?.grantId || (await this.repo.consume(approval.id, new Date()))) return 'approved';
+      if (event.grant || (await this.repo.consume(approval.id, new Date()))) return 'approved';
       return 'pending';
     }
-    if (status === 'denied' || status === 'expired') return status;
+    if (event) return event.status;
     if (approval.expiresAt.getTime() <= Date.now()) return 'expired';
     return 'pending';
   }
@@ -162,18 +162,15 @@ export class ApprovalsService {
 
   /** Decides through the API (`approvals:decide`): 404 for another org's, 409 once decided or expired. */
   async decideById(orgId: string, id: string, action: ApprovalAction, duration: ApprovalDuration, decider: Decider): Promise<Approval> {
+    const decided = await this.decide({ id, orgId }, action, duration, decider);
+    if (decided) return decided;
     const existing = await this.repo.findById(orgId, id);
     if (!existing) throw new NotFoundError('approval', id);
-    const decided = await this.decide({ id }, action, duration, decider);
-    if (!decided) {
-      const now = (await this.repo.findById(orgId, id)) ?? existing;
-      const state = now.status === 'pending' ? 'expired' : now.status;
-      throw new ConflictError('approval_already_decided', `Approval ${id} is ${state} and can no longer be decided`);
-    }
-    return decided;
+    const state = existing.status === 'pending' ? 'expired' : existing.status;
+    throw new ConflictError('approval_already_decided', `Approval ${id} is ${state} and can no longer be decided`);
   }
 
-  private async decide(where: { id: string } | { tokenHash: string }, action: ApprovalAction, duration: ApprovalDuration, decider: Decider): Promise<Approval | null> {
+  private async decide(where: { id: string; orgId: string } | { tokenHash: string }, action: ApprovalAction, duration: ApprovalDuration, decider: Decider): Promise<Approval | null> {
     const now = new Date();
     const expiry = action === 'approve' ? grantExpiry(duration, now) : null;
     const decided = await this.repo.decide(
@@ -188,7 +185,7 @@ export class ApprovalsService {
       now,
     );
     if (!decided) return null;
-    await this.events.publish(decided.id, decided.status === 'approved' ? 'approved' : 'denied');
+    await this.events.publish(decided.id, { status: decided.status === 'approved' ? 'approved' : 'denied', grant: decided.grantId !== null });
     await this.adminAudit.record(decided.orgId, decider.actor ?? { type: 'approval_link', id: 'link' }, action === 'approve' ? 'approve' : 'deny', 'approval', decided.id);
     return decided;
   }
@@ -228,7 +225,7 @@ export class ApprovalsService {
     for (;;) {
       const batch = await this.repo.expireStale(now);
       expired += batch.length;
-      await Promise.all(batch.map((a) => this.events.publish(a.id, 'expired')));
+      await Promise.all(batch.map((a) => this.events.publish(a.id, { status: 'expired', grant: false })));
       if (batch.length < 1000) break;
     }
     const purgedGrants = await this.repo.purgeEndedGrants(new Date(now.getTime() - 30 * 24 * 3600_000));
