@@ -28,7 +28,7 @@ export class QueueBoard implements OnApplicationShutdown {
     });
     this.adapter.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({
-      queues: this.queues.map((q) => new BullMQAdapter(q, { prefix })),
+      queues: this.queues.map((q) => new BullMQAdapter(q)),
       serverAdapter: this.adapter,
       options: { uiConfig: { boardTitle: 'Gatehouse queues' } },
     });
