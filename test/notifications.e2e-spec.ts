@@ -445,6 +445,21 @@ describe('notification channels and approval delivery', () => {
     expect(receiver.to('/decided')).toHaveLength(seen);
   });
 
+  it('finishes the delivery in hand when the worker shuts down gracefully', async () => {
+    const org = await createOrg(t);
+    receiver.on('/graceful', (_r, res) => setTimeout(() => res.writeHead(200).end('ok'), 800));
+    await createChannel(org, { name: 'graceful', url: receiver.url('/graceful') });
+    const id = await requestApproval(t, org);
+    await until('the delivery to be in flight', () => receiver.to('/graceful').length === 1);
+    await worker.close();
+    const a = await approval(t, org, id);
+    expect(a.notification_state).toBe('delivered');
+    expect(a.deliveries).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
+    expect(receiver.to('/graceful')).toHaveLength(1);
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(t.env), { logger: false });
+    await worker.init();
+  });
+
   it('shows the queues to the platform admin only', async () => {
     await t.http.get('/admin/queues').expect(401);
     const wrong = await t.http.get('/admin/queues/api/queues').set(bearer('x'.repeat(40))).expect(401);
