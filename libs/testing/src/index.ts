@@ -3,3 +3,4 @@ export * from './test-app.js';
 export * from './upstreams.js';
 export * from './test-database.js';
 export * from './mcp-client.js';
+export * from './approval-links.js';
