@@ -52,7 +52,8 @@ describe('data plane: what an upstream sees of the client', () => {
     const key = await createApiKey(t, org, { scopes: ['mcp:call'] });
     seen.length = 0;
     const sessions: string[] = [];
-    for (const headers of [{}, { 'X-API-Key': key.secret }]) {
+    const variants: Record<string, string>[] = [{}, { 'X-API-Key': key.secret }];
+    for (const headers of variants) {
       const { client, transport } = await connectMcp(t, org.slug, key.secret, { headers });
       sessions.push(transport.sessionId ?? '');
       const res = (await client.callTool({ name: 'spy__whoami', arguments: { n: 1 } })) as CallToolResult;

@@ -26,7 +26,7 @@ describe('worker', () => {
     const events = new QueueEvents(QUEUES.maintenance.name, { connection, prefix });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.name).sort()).toEqual(['enforce-audit-retention', 'probe-connectors', 'purge-expired-secrets']);
+      expect(schedulers.map((s) => s.name).sort()).toEqual(['enforce-audit-retention', 'expire-approvals', 'probe-connectors', 'purge-expired-secrets']);
 
       const org = await createOrg(t);
       const key = await createApiKey(t, org, { scopes: ['read'] });
