@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { ApprovalsRepository } from '@gatehouse/approvals';
@@ -15,6 +15,9 @@ import {
 
 type ErrorJson = { error: { code: string; message: string; status: number; request_id: string; details?: { field: string }[] } };
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+// The e2e project's testTimeout is not applied per project by Jest; a loaded 2-core machine needs more than 5 s.
+jest.setTimeout(30_000);
 
 describe('public approve/deny links /v1/approve/:token', () => {
   let t: TestApp;
