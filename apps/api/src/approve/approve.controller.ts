@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApprovalsService, type ApprovalAction } from '@gatehouse/approvals';
 import { ApiErrors } from '../http/api-errors.decorator.js';
@@ -11,7 +11,8 @@ import { toDecidedView, toResolvedDto } from './approve.mapper.js';
 import { renderApprovalPage, renderDecidedPage } from './approve.page.js';
 import { ApprovePageFilter } from './approve-page.filter.js';
 
-const HTML = { 'text/html': { schema: { type: 'string' } } };
+const HTML = { 'text/html': { schema: { type: 'string' as const } } };
+const AS_PAGES = ' Browsers (Accept preferring text/html) get every answer, errors included, as an HTML page.';
 
 /**
  * The public approve/deny links (SPEC §4): no credential, the single-use
@@ -19,6 +20,7 @@ const HTML = { 'text/html': { schema: { type: 'string' } } };
  * clients; a used, expired or unknown token is 410 either way.
  */
 @ApiTags('approvals')
+@ApiExtraModels(ResolvedApprovalDto)
 @Controller('v1/approve')
 @UseGuards(ApproveRateLimitGuard, ApproveFormGuard)
 @UseFilters(ApprovePageFilter)
@@ -32,10 +34,9 @@ export class ApproveController {
   @Get(':token')
   @ApiOperation({
     summary: 'Approval link: `action=approve` shows the request and a duration picker (once/1h/8h/24h); `action=deny` denies at once',
-    description: 'Public, rate-limited per IP. A used, expired or unknown token answers 410 (a page for browsers, JSON otherwise).',
+    description: 'Public (no credential), rate-limited per IP. A used, expired or unknown token answers 410.' + AS_PAGES,
   })
   @ApiQuery({ name: 'action', enum: ['approve', 'deny'] })
-  @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'The approval page, or the confirmation of a deny', content: HTML })
   @ApiErrors(400, 410, 429)
   async open(
@@ -58,15 +59,18 @@ export class ApproveController {
   @Post(':token')
   @HttpCode(200)
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiProduces('application/json', 'text/html')
   @ApiBody({ type: ResolveApprovalDto })
   @ApiOperation({
     summary: 'Resolve an approval through its link: JSON `{action, duration}` or the page’s form',
     description:
-      'Public, rate-limited per IP. JSON answers JSON; the form (which must carry its CSRF value and come from our own page) answers a confirmation page. ' +
-      'Of two concurrent resolutions exactly one wins; the other, and any later use, gets 410.',
+      'Public (no credential), rate-limited per IP. JSON answers JSON; the form (which must carry its CSRF value and come from our own page) answers a ' +
+      'confirmation page. Of two concurrent resolutions exactly one wins; the other, and any later use, gets 410.' + AS_PAGES,
   })
-  @ApiResponse({ status: 200, type: ResolvedApprovalDto, description: 'Decided (a confirmation page for the form)' })
+  @ApiResponse({
+    status: 200,
+    description: 'Decided (a confirmation page for the form)',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ResolvedApprovalDto) } }, ...HTML },
+  })
   @ApiErrors(400, 403, 410, 415, 429)
   async resolve(
     @Param('token') token: string,
