@@ -98,6 +98,9 @@ describe('public approve/deny links /v1/approve/:token', () => {
 
   it('GET ?action=deny denies and confirms; the link is then gone', async () => {
     const { approvalId, token, toolName, args } = await askViaCheck();
+    // A link checker's HEAD decides nothing.
+    await t.http.head(`/v1/approve/${token}?action=deny`).expect(200);
+    expect((await stored(approvalId)).status).toBe('pending');
     const res = await t.http.get(`/v1/approve/${token}?action=deny`).set('Accept', HTML).expect(200);
     expectPageHeaders(res);
     expect(res.text).toContain('Denied');

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Body, Controller, Get, Head, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiExtraModels, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApprovalsService, type ApprovalAction } from '@gatehouse/approvals';
 import { ApiErrors } from '../http/api-errors.decorator.js';
@@ -30,6 +30,14 @@ export class ApproveController {
     private readonly approvals: ApprovalsService,
     private readonly csrf: ApproveCsrfService,
   ) {}
+
+  /** Link checkers and mail scanners send HEAD: Express would run the GET handler (and deny), so HEAD decides nothing. */
+  @Head(':token')
+  @ApiExcludeEndpoint()
+  probe(@Res({ passthrough: true }) res: Response): void {
+    applyPageHeaders(res);
+    res.type('html');
+  }
 
   @Get(':token')
   @ApiOperation({
