@@ -25,8 +25,9 @@ describe('public approve/deny links /v1/approve/:token', () => {
   let key: { id: string; secret: string };
 
   beforeAll(async () => {
-    // Many requests from one IP in this file: the per-IP limit has its own test below.
-    t = await startTestApp({ APPROVAL_LINK_RATE_LIMIT_PER_IP: '100000' });
+    // Many requests from 127.0.0.1 here: a high limit and a key prefix of its own, so other files' apps
+    // do not share this counter; the per-IP limit has its own test below.
+    t = await startTestApp({ APPROVAL_LINK_RATE_LIMIT_PER_IP: '100000', REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}approve-links:` });
     org = await createOrg(t, 'appr-links');
     const policy = await t.http
       .post('/api/policies')

@@ -30,7 +30,8 @@ describe('approve page in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) execFileSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit', timeout: 900_000 });
-    t = await startTestApp({ APPROVAL_LINK_RATE_LIMIT_PER_IP: '100000' });
+    // A key prefix of its own: the per-IP counter of 127.0.0.1 is not shared with other files' apps.
+    t = await startTestApp({ APPROVAL_LINK_RATE_LIMIT_PER_IP: '100000', REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}approve-page:` });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
     org = await createOrg(t, 'appr-browser');
     // playwright-core gives every launch a fresh, empty profile directory of its own.
