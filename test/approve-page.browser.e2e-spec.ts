@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { ApprovalsRepository } from '@gatehouse/approvals';
@@ -113,5 +115,33 @@ describe('approve page in headless Chromium', () => {
       await context.close();
     }
     expect(await t.app.get(ApprovalsRepository).findById(org.id, approval.id)).toMatchObject({ status: 'denied' });
+  });
+
+  it('a form on another site cannot approve, even after the victim opened the page (SameSite cookie, Origin check)', async () => {
+    const { approval, token } = await createApprovalWithToken(t, org);
+    // Another site: "localhost" is not the same site as "127.0.0.1".
+    const evil = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(
+        `<!doctype html><form method="post" action="${base}/v1/approve/${token}">` +
+          '<input type="hidden" name="action" value="approve"><input type="hidden" name="duration" value="24h">' +
+          '<input type="hidden" name="csrf_token" value="guessed"><button id="go">Win a prize</button></form>',
+      );
+    });
+    await new Promise<void>((resolve) => evil.listen(0, resolve));
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/v1/approve/${token}?action=approve`);
+      expect((await context.cookies()).map((c) => [c.name, c.sameSite, c.httpOnly, c.path])).toEqual([['gh_approve_csrf', 'Strict', true, '/v1/approve']]);
+      await page.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
+      const [answer] = await Promise.all([page.waitForNavigation(), page.locator('#go').click()]);
+      expect(answer?.status()).toBe(403);
+      await expect(page.locator('h1').textContent()).resolves.toBe('This request was refused');
+    } finally {
+      await context.close();
+      await new Promise<void>((resolve) => evil.close(() => resolve()));
+    }
+    expect(await t.app.get(ApprovalsRepository).findById(org.id, approval.id)).toMatchObject({ status: 'pending' });
   });
 });
