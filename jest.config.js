@@ -37,7 +37,8 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
+  // A global option (Jest ignores it inside a project): e2e tests talk to real servers.
+  testTimeout: 30000,
 };
