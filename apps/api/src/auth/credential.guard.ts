@@ -1,32 +1,54 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ForbiddenError } from '@gatehouse/common';
-import { hasScopes, type Principal, type Scope } from '@gatehouse/credentials';
-import { CREDENTIAL_STRATEGY } from './credential.strategy.js';
+import { AuthenticatorService, hasScopes, type Principal, type Scope } from '@gatehouse/credentials';
 import { SCOPES_KEY } from './scopes.decorator.js';
 
-/** Authenticates through passport, then enforces the handler's @Scopes(). */
-@Injectable()
-export class CredentialGuard extends AuthGuard(CREDENTIAL_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+type Handler = ReturnType<ExecutionContext['getHandler']>;
+type Controller = ReturnType<ExecutionContext['getClass']>;
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest<Request & { user: Principal }>().user;
-    const required = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, [context.getHandler(), context.getClass()]) ?? [];
+/**
+ * API key (Bearer or X-API-Key) or OAuth access token (Bearer), then the
+ * handler's @Scopes(). The authenticator throws typed errors, so this calls it
+ * directly (passport added a strategy lookup, a request augmentation and a
+ * callback chain per request, and nothing else). The caller lands on `req.user`.
+ */
+@Injectable()
+export class CredentialGuard implements CanActivate {
+  /** @Scopes() metadata never changes after boot: one reflection per handler, not per request. */
+  private readonly required = new WeakMap<Controller, WeakMap<Handler, Scope[]>>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: AuthenticatorService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const apiKey = req.headers['x-api-key'];
+    const principal = await this.authenticator.authenticate({
+      authorization: req.headers.authorization,
+      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+    });
+    req.user = principal;
+    const required = this.scopesOf(context);
     if (!hasScopes(principal.scopes, required)) {
       throw new ForbiddenError(`This action requires the scope(s): ${required.join(', ')}`);
     }
     return true;
   }
 
-  // passport's own failure (no user) never happens: the strategy throws typed errors.
-  override handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err instanceof Error ? err : new Error('authentication failed');
-    return user;
+  private scopesOf(context: ExecutionContext): Scope[] {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.required.get(controller);
+    if (!byHandler) this.required.set(controller, (byHandler = new WeakMap()));
+    let scopes = byHandler.get(handler);
+    if (!scopes) {
+      scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, [handler, controller]) ?? [];
+      byHandler.set(handler, scopes);
+    }
+    return scopes;
   }
 }
