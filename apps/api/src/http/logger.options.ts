@@ -1,23 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { pino, stdSerializers, type Logger } from 'pino';
 import type { Env } from '@gatehouse/config';
 import { assignRequestId } from './request-id.js';
 
-/** JSON logs; every line of a request carries its id; credentials never reach a log. */
-export function loggerOptions(env: Env): Params {
-  return {
-    pinoHttp: {
-      level: env.LOG_LEVEL,
-      genReqId: (req, res) => (typeof (req as { id?: unknown }).id === 'string' ? (req as { id: string }).id : assignRequestId(req, res)),
-      customAttributeKeys: { reqId: 'request_id' },
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      quietReqLogger: true,
+type LoggedRequest = IncomingMessage & { id?: unknown; log?: Logger; allLogs?: Logger[]; originalUrl?: string };
+
+const IGNORED = new Set(['/health', '/metrics']);
+
+const roots = new WeakMap<Env, Logger>();
+
+/** JSON logs; credentials never reach a log. One root logger per app configuration. */
+export function rootLogger(env: Env): Logger {
+  let root = roots.get(env);
+  if (!root) roots.set(env, (root = createRootLogger(env)));
+  return root;
+}
+
+function createRootLogger(env: Env): Logger {
+  return pino({
+    level: env.LOG_LEVEL,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
     },
+    serializers: {
+      err: stdSerializers.err,
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: (req.url ?? '').split('?')[0] }),
+      res: (res: ServerResponse) => stdSerializers.res(res),
+    },
+  });
+}
+
+/**
+ * nestjs-pino keeps the per-request logger in its async context (so a
+ * service's log line carries the request id); the per-request logger itself
+ * comes from `requestLoggerMiddleware`, not pino-http, which built two child
+ * loggers and serialized the request on every request even when the access
+ * log level was off.
+ */
+export function loggerOptions(env: Env): Params {
+  return { pinoHttp: { logger: rootLogger(env) }, useExisting: true };
+}
+
+/**
+ * Every log line of a request carries its id (`request_id`); the access log
+ * ("request completed" / "request errored", at info, as pino-http wrote it)
+ * costs nothing when info is off.
+ */
+export function requestLoggerMiddleware(root: Logger): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
+  return (req, res, next) => {
+    const id = typeof req.id === 'string' ? req.id : (req.id = assignRequestId(req, res));
+    const log = root.child({ request_id: id });
+    req.log = log;
+    req.allLogs = [log];
+    if (log.isLevelEnabled('info') && !IGNORED.has(req.url ?? '')) {
+      const started = Date.now();
+      const done = (err?: unknown): void => {
+        res.removeListener('close', done);
+        res.removeListener('finish', done);
+        res.removeListener('error', done);
+        const responseTime = Date.now() - started;
+        const request = { id, method: req.method, url: req.originalUrl ?? req.url };
+        if (err instanceof Error || res.statusCode >= 500) {
+          const error = err instanceof Error ? err : new Error(`failed with status code ${res.statusCode}`);
+          log.info({ req: request, res, err: error, responseTime }, 'request errored');
+        } else {
+          log.info({ req: request, res, responseTime }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
+        }
+      };
+      res.on('close', done);
+      res.on('finish', done);
+      res.on('error', done);
+    }
+    next();
   };
 }
