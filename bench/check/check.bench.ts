@@ -21,7 +21,9 @@ try {
   const body = JSON.stringify({ serverName: 'demo', toolName: 'send_email', args: { to: 'someone@example.com', subject: 'hi' } });
   const opts = { url: `${server.url}/v1/check`, method: 'POST' as const, body, headers: { Authorization: `Bearer ${key.secret}`, 'Content-Type': 'application/json' }, connections };
   await autocannon({ ...opts, duration: 3 });
+  const cpu0 = server.apiCpuSeconds();
   const r = await autocannon({ ...opts, duration });
+  const apiCpu = server.apiCpuSeconds() - cpu0;
   console.log(
     JSON.stringify(
       {
@@ -34,6 +36,8 @@ try {
         non_2xx: r.non2xx,
         errors: r.errors,
         timeouts: r.timeouts,
+        // The api's CPU per request: comparable between runs even when the machine is shared.
+        api_cpu_us_per_request: r.requests.total > 0 ? Math.round((apiCpu * 1e6) / r.requests.total) : null,
       },
       null,
       2,

@@ -17,7 +17,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-function apiCpuSeconds(pid: number | undefined): number {
+/** CPU time (user + system) a process has used so far, from /proc; 0 where that is unavailable. */
+export function processCpuSeconds(pid: number | undefined): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -63,10 +64,10 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     url,
     adminKey,
     env,
-    apiCpuSeconds: () => apiCpuSeconds(child.pid),
+    apiCpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       // Opt-in: the api's own CPU time, a figure that noise from other processes on the machine barely moves.
-      if (process.env.BENCH_REPORT_CPU) console.error(`api cpu: ${apiCpuSeconds(child.pid).toFixed(2)} s`);
+      if (process.env.BENCH_REPORT_CPU) console.error(`api cpu: ${processCpuSeconds(child.pid).toFixed(2)} s`);
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       const admin = new URL(base);
@@ -111,7 +112,7 @@ export async function startBenchReplica(server: BenchServer, extraEnv: Record<st
     url,
     adminKey: server.adminKey,
     env,
-    apiCpuSeconds: () => apiCpuSeconds(child.pid),
+    apiCpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

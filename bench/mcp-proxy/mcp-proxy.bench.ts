@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createBenchOrg, percentile, startBenchServer } from '../common/harness.js';
+import { createBenchOrg, percentile, processCpuSeconds, startBenchServer } from '../common/harness.js';
 
 /**
  * tools/call of server-everything's `echo` through the gateway against the
@@ -78,8 +78,18 @@ try {
 
   const directClients = await Promise.all(Array.from({ length: 32 }, () => client(upstreamUrl)));
   const gatewayClients = await Promise.all(Array.from({ length: 32 }, () => client(gatewayUrl, { Authorization: `Bearer ${key}` })));
+  // CPU per call of each process (api, upstream, this load generator) at c=32: comparable between runs even on a shared machine.
+  const cpu = () => [server.apiCpuSeconds(), processCpuSeconds(upstream.pid), process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6];
+  const perCall = (a: number[], b: number[], calls: number) => ({
+    api: calls > 0 ? Math.round(((b[0] - a[0]) * 1e6) / calls) : null,
+    upstream: calls > 0 ? Math.round(((b[1] - a[1]) * 1e6) / calls) : null,
+    client: calls > 0 ? Math.round(((b[2] - a[2]) * 1e6) / calls) : null,
+  });
+  const c0 = cpu();
   const directRps = await throughput(directClients, 'echo', secondsC32);
+  const c1 = cpu();
   const gatewayRps = await throughput(gatewayClients, 'everything__echo', secondsC32);
+  const c2 = cpu();
 
   const f = (x: number) => +x.toFixed(3);
   console.log(
@@ -97,6 +107,7 @@ try {
           direct_calls_per_s: Math.round(directRps),
           gateway_calls_per_s: Math.round(gatewayRps),
           gateway_share_of_direct: f(gatewayRps / directRps),
+          cpu_us_per_call: { direct: perCall(c0, c1, directRps * secondsC32), gateway: perCall(c1, c2, gatewayRps * secondsC32) },
         },
       },
       null,
