@@ -2,7 +2,14 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AuditLogRepository, type AuditOutcome, type NewAuditEntry } from './audit-log.repository.js';
 
 const MAX_BATCH = 1000;
-const MAX_IN_FLIGHT = 4;
+/**
+ * One batch in flight per kind. More parallel writers looked like more
+ * throughput but meant batches of one or two rows and a Postgres round trip
+ * (and a Prisma query, and socket writes) per entry: under load the Node
+ * side, not the commit, was the limit. With one writer, everything that
+ * arrives during a commit rides in the next one.
+ */
+const MAX_IN_FLIGHT = 1;
 
 interface Pending<T> {
   item: T;
@@ -19,13 +26,21 @@ interface Pending<T> {
 class GroupCommitter<T> {
   private queue: Pending<T>[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(private readonly write: (batch: T[]) => Promise<void>) {}
 
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.pump();
+      // Entries submitted in the same turn of the event loop share the first write too.
+      if (!this.scheduled && this.inFlight < MAX_IN_FLIGHT) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
