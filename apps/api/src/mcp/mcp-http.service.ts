@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '@gatehouse/common';
 import type { Principal } from '@gatehouse/credentials';
 import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehouse/dataplane';
+import { JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -16,7 +17,10 @@ function jsonRpcError(res: Response, status: number, message: string): void {
 /**
  * MCP streamable HTTP for one organisation. Sessions are ours (Redis), not
  * the SDK's: each POST gets a fresh stateless SDK server+transport bound to
- * the caller, which lets any replica serve any session.
+ * the caller, which lets any replica serve any session. A single message
+ * after initialize (nearly all traffic) rides a JSON-response transport that
+ * skips the SDK's Node-to-web-standard conversion; everything else gets the
+ * SDK's own transport.
  */
 @Injectable()
 export class McpHttpService implements BeforeApplicationShutdown {
@@ -57,13 +61,15 @@ export class McpHttpService implements BeforeApplicationShutdown {
       ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined } };
     }
     const server = this.servers.create(ctx, sessionId);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const single = singleMessageOf(req, body);
+    const transport = single ? new JsonResponseTransport(req, res) : new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    if (single && transport instanceof JsonResponseTransport) transport.dispatch(single);
+    else if (transport instanceof StreamableHTTPServerTransport) await transport.handleRequest(req, res, body);
   }
 
   /** A stream for server-initiated messages; Gatehouse sends none, so it only keeps the line warm. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   CancelledNotificationSchema,
@@ -15,21 +16,26 @@ import { APP_VERSION } from '../version.js';
 
 /** In-flight calls of this replica, so a cancellation (which arrives as its own POST) can reach them. */
 class InFlight {
-  private readonly calls = new Map<string, AbortController>();
+  private readonly calls = new Map<string, { controller: AbortController; parent: AbortSignal; onAbort: () => void }>();
 
   start(key: string, parent: AbortSignal): AbortController {
     const controller = new AbortController();
-    parent.addEventListener('abort', () => controller.abort(), { once: true });
-    this.calls.set(key, controller);
+    const onAbort = () => controller.abort();
+    parent.addEventListener('abort', onAbort, { once: true });
+    this.calls.set(key, { controller, parent, onAbort });
     return controller;
   }
 
-  finish(key: string): void {
+  /** Forgets the call and lets go of its parent signal (no listener outlives the call). */
+  finish(key: string, controller: AbortController): void {
+    const call = this.calls.get(key);
+    if (call?.controller !== controller) return;
+    call.parent.removeEventListener('abort', call.onAbort);
     this.calls.delete(key);
   }
 
   cancel(key: string): void {
-    this.calls.get(key)?.abort();
+    this.calls.get(key)?.controller.abort();
   }
 }
 
@@ -40,11 +46,21 @@ class InFlight {
 @Injectable()
 export class McpServerFactory {
   private readonly inFlight = new InFlight();
+  /**
+   * The SDK builds an Ajv instance (every keyword, format and meta-schema) per
+   * Server unless given a validator; it only validates elicitation answers,
+   * which Gatehouse never requests. One shared, stateless validator keeps a
+   * fresh Server per request cheap.
+   */
+  private readonly validator = new AjvJsonSchemaValidator();
 
   constructor(private readonly pipeline: CallPipelineService) {}
 
   create(ctx: CallContext, sessionId: string | null): Server {
-    const server = new Server({ name: 'gatehouse', version: APP_VERSION }, { capabilities: { tools: { listChanged: false } } });
+    const server = new Server({ name: 'gatehouse', version: APP_VERSION }, {
+      capabilities: { tools: { listChanged: false } },
+      jsonSchemaValidator: this.validator,
+    });
 
     server.setRequestHandler(ListToolsRequestSchema, async () => {
       try {
@@ -70,7 +86,7 @@ export class McpServerFactory {
         }
         throw toMcpError(err);
       } finally {
-        this.inFlight.finish(key);
+        this.inFlight.finish(key, controller);
       }
     });
 

@@ -1,0 +1,110 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import {
+  isInitializeRequest,
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  JSONRPCMessageSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+
+/**
+ * The one POST shape that carries nearly all traffic — a single, valid
+ * JSON-RPC message after initialization, with headers the SDK's transport
+ * would accept — or null. Anything else (initialize, batches, a bad Accept,
+ * Content-Type or MCP-Protocol-Version, an invalid message) goes through the
+ * SDK's StreamableHTTPServerTransport, which answers it exactly as the spec
+ * and the SDK say.
+ */
+export function singleMessageOf(req: Request, body: unknown): JSONRPCMessage | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const accept = req.headers.accept;
+  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return null;
+  if (!isJsonContentType(req.headers['content-type'])) return null;
+  const version = req.headers['mcp-protocol-version'];
+  if (version !== undefined && (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version))) return null;
+  const parsed = JSONRPCMessageSchema.safeParse(body);
+  if (!parsed.success || isInitializeRequest(parsed.data)) return null;
+  return parsed.data;
+}
+
+/**
+ * What `StreamableHTTPServerTransport` does in stateless JSON-response mode
+ * for one message, without converting the Node request and response to web
+ * standard objects and back (that conversion cost more than the call it
+ * carried). A request is answered with its JSON-RPC response (200,
+ * application/json); a notification or response is accepted with a 202.
+ * Messages the server sends that are not the answer (notifications related
+ * to the request) are dropped, as the SDK's JSON-response mode drops them.
+ * One transport per HTTP request, like the SDK's stateless transport.
+ */
+export class JsonResponseTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+  private closed = false;
+  private awaiting: RequestId | null = null;
+
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+  ) {}
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Hands the message to the server; the answer is written by `send`. */
+  dispatch(message: JSONRPCMessage): void {
+    const extra: MessageExtraInfo = { requestInfo: { headers: webHeaders(this.req.headers), url: requestUrl(this.req) } };
+    if (!isJSONRPCRequest(message)) {
+      this.onmessage?.(message, extra);
+      this.res.writeHead(202).end();
+      return;
+    }
+    this.awaiting = message.id;
+    this.onmessage?.(message, extra);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return Promise.resolve();
+    if (this.closed || message.id !== this.awaiting) {
+      return Promise.reject(new Error(`No connection established for request ID: ${String(message.id)}`));
+    }
+    this.awaiting = null;
+    const body = JSON.stringify(message);
+    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.onclose?.();
+    return Promise.resolve();
+  }
+}
+
+/** The headers as the SDK's transport hands them to handlers (a web Headers object's entries: lower-case names, one string each). */
+function webHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function requestUrl(req: Request): URL | undefined {
+  try {
+    return new URL(req.originalUrl, `${req.protocol}://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    return undefined;
+  }
+}
