@@ -23,17 +23,94 @@ export interface ProbeResult {
 
 export class StdioCommandNotAllowed extends Error {}
 
+type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** In-flight requests per transport signal: one 'abort' listener per signal, however many requests run. */
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function link(parent: AbortSignal): { signal: AbortSignal; release: () => void } {
+  let running = inFlight.get(parent);
+  if (!running) {
+    const set = new Set<AbortController>();
+    running = set;
+    inFlight.set(parent, set);
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const c of set) c.abort(parent.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const controller = new AbortController();
+  running.add(controller);
+  const set = running;
+  return { signal: controller.signal, release: () => set.delete(controller) };
+}
+
+/**
+ * The SDK's HTTP client transports pass one long-lived signal (aborted when
+ * the transport closes) to every request. Node's fetch adds an 'abort'
+ * listener to that signal per request and removes it only when the request
+ * is garbage-collected, so on a pooled session the listeners pile up
+ * (MaxListenersExceededWarning) and every new request scans them. Each
+ * request gets its own signal instead, tied to the transport's for exactly
+ * as long as the request and its body are in flight: closing the transport
+ * still aborts whatever is running.
+ */
+export function withOwnAbortSignal(base: Fetch): Fetch {
+  return async (url, init) => {
+    const parent = init?.signal;
+    if (!parent || parent.aborted) return base(url, init);
+    const { signal, release } = link(parent);
+    let res: Response;
+    try {
+      res = await base(url, { ...init, signal });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    if (!res.ok || !res.body) {
+      release();
+      return res;
+    }
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(out) {
+        try {
+          const chunk = await reader.read();
+          if (chunk.done) {
+            release();
+            out.close();
+          } else {
+            out.enqueue(chunk.value);
+          }
+        } catch (err) {
+          release();
+          out.error(err);
+        }
+      },
+      cancel(reason) {
+        release();
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
 /** Builds the SDK transport for an MCP connector (the caller holds decrypted secrets). */
 export function createTransport(c: Exclude<ConnectorConfig, { type: 'postgresql' }>, opts: UpstreamOptions): Transport {
   switch (c.type) {
     case 'mcp_http':
       return new StreamableHTTPClientTransport(new URL(c.config.url), {
-        fetch: createGuardedFetch(opts.allowPrivateUpstreams),
+        fetch: withOwnAbortSignal(createGuardedFetch(opts.allowPrivateUpstreams)),
         requestInit: { headers: c.config.headers ?? {} },
       });
     case 'mcp_sse':
       return new SSEClientTransport(new URL(c.config.url), {
-        fetch: createGuardedFetch(opts.allowPrivateUpstreams),
+        fetch: withOwnAbortSignal(createGuardedFetch(opts.allowPrivateUpstreams)),
         requestInit: { headers: c.config.headers ?? {} },
       });
     case 'mcp_stdio':
