@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createGuardedFetch, UpstreamRefused } from './guarded-fetch.js';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { checkedLookup, createGuardedFetch, UpstreamRefused } from './guarded-fetch.js';
 
 /** A stand-in for the network: answers from a table, records what was asked. */
 function fakeNetwork(routes: Record<string, () => Response>) {
@@ -48,5 +49,41 @@ describe('guarded fetch', () => {
   it('lets private targets through when the operator allows them', async () => {
     const net = fakeNetwork({ 'http://127.0.0.1:3001/mcp': () => new Response('ok') });
     expect((await createGuardedFetch(true, net.fetch)('http://127.0.0.1:3001/mcp')).status).toBe(200);
+  });
+});
+
+describe('connect-time address check (DNS rebinding)', () => {
+  type Answer = { address: string; family: number }[];
+  const resolver = (answer: Answer) => (_host: string, _opts: object, cb: (err: NodeJS.ErrnoException | null, a: Answer) => void) => cb(null, answer);
+  const run = (answer: Answer, all: boolean) =>
+    new Promise<{ err: Error | null; result: unknown }>((resolve) => {
+      checkedLookup(resolver(answer))('rebind.example', { all }, (err: Error | null, address: unknown) => resolve({ err, result: address }));
+    });
+
+  it('lets public addresses through, one or all', async () => {
+    expect(await run([{ address: '93.184.216.34', family: 4 }], false)).toEqual({ err: null, result: '93.184.216.34' });
+    const all = await run([{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 }], true);
+    expect(all.err).toBeNull();
+    expect(all.result).toHaveLength(2);
+  });
+
+  it('refuses a host that now resolves to a private address, even among public ones', async () => {
+    for (const answer of [[{ address: '127.0.0.1', family: 4 }], [{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }], []]) {
+      const { err } = await run(answer, false);
+      expect(err).toBeInstanceOf(UpstreamRefused);
+    }
+  });
+
+  it('stops a real socket before it connects to a rebound address', async () => {
+    const server = createServer((s) => s.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect({ host: 'rebind.example', port, lookup: checkedLookup(resolver([{ address: '127.0.0.1', family: 4 }])) });
+      socket.once('connect', () => resolve('connected'));
+      socket.once('error', (err) => resolve(err.message));
+    });
+    server.close();
+    expect(outcome).toMatch(/private address \(127\.0\.0\.1\)/);
   });
 });

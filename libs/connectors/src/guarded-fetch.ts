@@ -1,4 +1,7 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
+import { Agent } from 'undici';
 import { checkUpstreamUrl, isForbiddenAddress } from './upstream-address.js';
 
 export class UpstreamRefused extends Error {}
@@ -7,13 +10,50 @@ const MAX_REDIRECTS = 5;
 
 type Fetch = typeof fetch;
 
+type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/**
+ * The address check again at connect time, on the addresses the socket is
+ * about to use: a host that resolved to a public address for the check and
+ * to a private one a moment later (DNS rebinding) is refused here.
+ */
+export function checkedLookup(resolve: Resolve = dnsLookup): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { family: options.family, hints: options.hints, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const bad = addresses.find((a) => isForbiddenAddress(a.address));
+      if (bad || addresses.length === 0) {
+        const refused: NodeJS.ErrnoException = new UpstreamRefused(
+          bad ? `upstream host ${hostname} resolves to a private address (${bad.address})` : `upstream host ${hostname} has no address`,
+        );
+        refused.code = 'EUPSTREAMREFUSED';
+        return callback(refused, '', 0);
+      }
+      // net asks for every address when it races IPv4 and IPv6 (autoSelectFamily).
+      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+let publicOnly: Agent | undefined;
+/** One pooled dispatcher per process whose every connection goes through checkedLookup. */
+function publicOnlyDispatcher(): Agent {
+  publicOnly ??= new Agent({ connect: { lookup: checkedLookup() } });
+  return publicOnly;
+}
+
 /**
  * fetch for upstream MCP servers: every hop (the first request and each
  * redirect) is parsed, its host resolved, and refused if any address is
  * private, loopback or link-local — unless the operator allowed private
- * upstreams. Redirects are followed by hand so that none escapes the check.
+ * upstreams. Redirects are followed by hand so that none escapes the check,
+ * and the addresses are checked once more as each connection is made.
  */
-export function createGuardedFetch(allowPrivate: boolean, base: Fetch = fetch): Fetch {
+export function createGuardedFetch(allowPrivate: boolean, base?: Fetch): Fetch {
+  // With the real network, connections are checked again as they are made (see checkedLookup).
+  const send: Fetch =
+    base ?? (allowPrivate ? fetch : (input, init) => fetch(input, { ...init, dispatcher: publicOnlyDispatcher() }));
   const assertAllowed = async (target: string): Promise<void> => {
     const check = checkUpstreamUrl(target, allowPrivate);
     if (!check.ok) throw new UpstreamRefused(`upstream URL ${check.reason}`);
@@ -28,7 +68,11 @@ export function createGuardedFetch(allowPrivate: boolean, base: Fetch = fetch): 
     let request: RequestInit = { ...init, redirect: 'manual' };
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       await assertAllowed(url);
-      const res = await base(url, request);
+      const res = await send(url, request).catch((err: unknown) => {
+        // fetch wraps what the connect-time check said in "fetch failed"; say it plainly.
+        const cause = err instanceof Error ? err.cause : undefined;
+        throw cause instanceof UpstreamRefused ? cause : err;
+      });
       if (res.status < 300 || res.status >= 400 || !res.headers.get('location')) return res;
       url = new URL(res.headers.get('location')!, url).href;
       if (res.status === 303) request = { ...request, method: 'GET', body: undefined };
