@@ -208,7 +208,9 @@ describe('notification channels and approval delivery', () => {
 
     const got = (await t.http.get(`/api/notification-channels/${ch.id}`).set(bearer(org.ownerKey)).expect(200)).body as Channel;
     expect(got).not.toHaveProperty('secret');
-    await createChannel(org, { name: 'slack', type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' });
+    const slack = await createChannel(org, { name: 'slack', type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' });
+    // The Slack URL is the credential to post: answers never show it whole.
+    expect(slack.url).toBe('https://hooks.slack.com/services/…');
     const list = (await t.http.get('/api/notification-channels?limit=1').set(bearer(org.ownerKey)).expect(200)).body as {
       notification_channels: Channel[];
       next_cursor: string | null;

@@ -5,3 +5,4 @@ export * from './notification-channels.repository.js';
 export * from './notification-channels.service.js';
 export * from './approval-delivery.service.js';
 export * from './notifications.module.js';
+export * from './channel-url.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import type { ChannelType, NotificationChannel } from '@gatehouse/notifications';
+import { maskChannelUrl, type ChannelType, type NotificationChannel } from '@gatehouse/notifications';
 
 const TYPES: ChannelType[] = ['webhook', 'slack'];
 
@@ -47,7 +47,10 @@ export class NotificationChannelDto {
   @ApiProperty({ enum: TYPES, example: 'webhook' })
   type: ChannelType;
 
-  @ApiProperty({ example: 'https://hooks.example.com/gatehouse' })
+  @ApiProperty({
+    example: 'https://hooks.slack.com/services/…abcd',
+    description: 'Masked: scheme, host, first path segment and the last 4 characters (a webhook URL can be a credential)',
+  })
   url: string;
 
   @ApiProperty({ example: true })
@@ -77,5 +80,5 @@ export class NotificationChannelListDto {
 }
 
 export function toNotificationChannelDto(c: NotificationChannel): NotificationChannelDto {
-  return { id: c.id, name: c.name, type: c.type, url: c.url, enabled: c.enabled, created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString() };
+  return { id: c.id, name: c.name, type: c.type, url: maskChannelUrl(c.url), enabled: c.enabled, created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString() };
 }
