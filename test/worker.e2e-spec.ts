@@ -20,7 +20,7 @@ describe('worker', () => {
     await t.close();
   });
 
-  it('boots, schedules its maintenance jobs and runs them: expired rotated secrets are forgotten, connectors are probed', async () => {
+  it('boots, schedules its maintenance jobs and runs them: expired rotated secrets are forgotten, connectors are probed, stale approvals expire', async () => {
     const { connection, prefix } = bullConnection(t.env);
     const queue = new Queue(QUEUES.maintenance.name, { connection, prefix });
     const events = new QueueEvents(QUEUES.maintenance.name, { connection, prefix });
@@ -53,6 +53,24 @@ describe('worker', () => {
       const after = (await t.http.get(`/api/connectors/${conn.id}`).set(bearer(org.ownerKey)).expect(200)).body as { last_checked_at: string; status: string };
       expect(Date.parse(after.last_checked_at)).toBeGreaterThan(Date.parse(conn.last_checked_at));
       expect(after.status).toBe('healthy');
+
+      // A pending approval past its TTL is expired by the worker's job.
+      await t.http
+        .post('/api/policies')
+        .set(bearer(org.ownerKey))
+        .send({ name: 'ask', is_default: true, default_action: 'allow', rules: [{ action: 'require_approval', connector: 'swept', tool: 'x' }] })
+        .expect(201);
+      const agent = await createApiKey(t, org, { scopes: ['mcp:call'] });
+      const check = await t.http.post('/v1/check').set(bearer(agent.secret)).send({ serverName: 'swept', toolName: 'x' }).expect(200);
+      const { approvalId } = check.body as { approvalId: string };
+      const db2 = new pg.Client({ connectionString: t.env.DATABASE_URL });
+      await db2.connect();
+      await db2.query("UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = $1", [approvalId]);
+      const expireJob = await queue.add(QUEUES.maintenance.jobs.expireApprovals, {}, { jobId: `expire-${approvalId}` });
+      await expireJob.waitUntilFinished(events, 10_000);
+      const status = (await db2.query('SELECT status FROM approvals WHERE id = $1', [approvalId])).rows[0] as { status: string };
+      await db2.end();
+      expect(status.status).toBe('expired');
     } finally {
       await events.close();
       await queue.close();
