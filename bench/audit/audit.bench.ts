@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { AuditLogRepository, AuditLogWriter } from '@gatehouse/audit';
+import { AuditLogWriter } from '@gatehouse/audit';
 import { findRepoRoot, newId } from '@gatehouse/common';
 import { parseEnv } from '@gatehouse/config';
 import { PrismaService } from '@gatehouse/db';
@@ -28,7 +28,7 @@ const env = parseEnv({
 });
 const prisma = new PrismaService(env);
 await prisma.$connect();
-const writer = new AuditLogWriter(new AuditLogRepository(prisma));
+const writer = new AuditLogWriter(env);
 
 let written = 0;
 const until = Date.now() + seconds * 1000;
@@ -48,6 +48,7 @@ await Promise.all(
 const elapsed = (Date.now() - started) / 1000;
 const counted = Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM audit_entries`)[0].n);
 console.log(JSON.stringify({ bench: 'audit', producers, seconds: +elapsed.toFixed(1), rows_acknowledged: written, rows_in_table: counted, rows_per_s: Math.round(written / elapsed) }, null, 2));
+await writer.onApplicationShutdown();
 await prisma.$disconnect();
 const admin = new pg.Client({ connectionString: base.replace(/\/[^/]*$/, '/postgres') });
 await admin.connect();
