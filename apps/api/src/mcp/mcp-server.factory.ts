@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
@@ -12,6 +12,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, RateLimitedError } from '@gatehouse/common';
 import { CallPipelineService, NoGatewayError, UnknownToolError, type CallContext } from '@gatehouse/dataplane';
+import { RedisService } from '@gatehouse/redis';
 import { APP_VERSION } from '../version.js';
 
 /** In-flight calls of this replica, so a cancellation (which arrives as its own POST) can reach them. */
@@ -34,17 +35,24 @@ class InFlight {
     this.calls.delete(key);
   }
 
-  cancel(key: string): void {
-    this.calls.get(key)?.controller.abort();
+  /** false when the call is not running here (it may be on another replica). */
+  cancel(key: string): boolean {
+    const call = this.calls.get(key);
+    call?.controller.abort();
+    return call !== undefined;
   }
 }
+
+/** Cancellations travel between replicas here: the POST carrying one may reach another process than the call. */
+const CANCEL_CHANNEL = 'mcp:cancel';
 
 /**
  * A fresh MCP server per request, bound to one caller's context: nothing is
  * shared between clients but the pipeline and its pools.
  */
 @Injectable()
-export class McpServerFactory {
+export class McpServerFactory implements OnModuleInit {
+  private readonly logger = new Logger(McpServerFactory.name);
   private readonly inFlight = new InFlight();
   /**
    * The SDK builds an Ajv instance (every keyword, format and meta-schema) per
@@ -54,7 +62,23 @@ export class McpServerFactory {
    */
   private readonly validator = new AjvJsonSchemaValidator();
 
-  constructor(private readonly pipeline: CallPipelineService) {}
+  constructor(
+    private readonly pipeline: CallPipelineService,
+    private readonly redis: RedisService,
+  ) {}
+
+  onModuleInit(): void {
+    // Not awaited: without Redis, cancellations still reach calls on this replica.
+    this.redis
+      .subscribe(CANCEL_CHANNEL, (key) => void this.inFlight.cancel(key))
+      .catch((err: unknown) => this.logger.warn(`cross-replica cancellation unavailable: ${(err as Error).message}`));
+  }
+
+  /** Aborts the call here, or asks the other replicas to. Keys start with the session id, which only its own credential can present. */
+  private cancel(key: string): void {
+    if (this.inFlight.cancel(key)) return;
+    this.redis.publish(CANCEL_CHANNEL, key).catch((err: unknown) => this.logger.warn(`could not forward a cancellation: ${(err as Error).message}`));
+  }
 
   create(ctx: CallContext, sessionId: string | null): Server {
     const server = new Server({ name: 'gatehouse', version: APP_VERSION }, {
@@ -76,22 +100,23 @@ export class McpServerFactory {
     });
 
     server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
-      const key = `${sessionId ?? 'none'}:${String(extra.requestId)}`;
-      const controller = this.inFlight.start(key, extra.signal);
+      // Only a call inside a session can be cancelled: a request id alone is not unique between clients.
+      const key = sessionId ? `${sessionId}:${String(extra.requestId)}` : null;
+      const controller = key ? this.inFlight.start(key, extra.signal) : null;
       try {
-        return await this.pipeline.call(ctx, req.params.name, req.params.arguments, controller.signal);
+        return await this.pipeline.call(ctx, req.params.name, req.params.arguments, controller?.signal ?? extra.signal);
       } catch (err) {
         if (err instanceof RateLimitedError) {
           return { content: [{ type: 'text', text: `Rate limited: retry after ${err.retryAfterSeconds} s` }], isError: true };
         }
         throw toMcpError(err);
       } finally {
-        this.inFlight.finish(key, controller);
+        if (key && controller) this.inFlight.finish(key, controller);
       }
     });
 
     server.setNotificationHandler(CancelledNotificationSchema, (n) => {
-      if (n.params.requestId !== undefined) this.inFlight.cancel(`${sessionId ?? 'none'}:${String(n.params.requestId)}`);
+      if (sessionId && n.params.requestId !== undefined) this.cancel(`${sessionId}:${String(n.params.requestId)}`);
       return Promise.resolve();
     });
     return server;

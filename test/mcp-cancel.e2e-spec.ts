@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findRepoRoot } from '@gatehouse/common';
+import { baseUrl, bearer, connectMcp, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+
+/**
+ * notifications/cancelled is its own POST, so it may reach another api
+ * process than the one running the call: it must still stop the call (and
+ * the upstream is told), and nobody else's session can cancel it.
+ */
+describe('data plane: cancellation across api processes', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let org: TestOrg;
+  let key: string;
+
+  beforeAll(async () => {
+    const env = { STDIO_ALLOWLIST: process.execPath, UPSTREAM_CALL_TIMEOUT_MS: '20000' };
+    a = await startTestApp(env);
+    b = await startTestApp(env, { migrate: false });
+    org = await createOrg(a);
+    const dir = mkdtempSync(join(tmpdir(), 'gh-cancel-'));
+    const toolsFile = join(dir, 'tools.json');
+    writeFileSync(toolsFile, JSON.stringify([{ name: 'hang', description: 'Never answers', inputSchema: { type: 'object', properties: {} } }]));
+    const fixture = join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs');
+    await a.http
+      .post('/api/connectors')
+      .set(bearer(org.ownerKey))
+      .send({ name: 'local', type: 'mcp_stdio', config: { command: process.execPath, args: [fixture, toolsFile] } })
+      .expect(201);
+    await a.http.post('/api/gateways').set(bearer(org.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'local', server_version: 'v1' }] } }).expect(201);
+    key = (await createApiKey(a, org, { scopes: ['mcp:call'] })).secret;
+  }, 60_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  }, 30_000);
+
+  const post = (t: TestApp, sessionId: string, message: object, credential = key) =>
+    fetch(`${baseUrl(t)}/mcp/${org.slug}`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${credential}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'Mcp-Session-Id': sessionId,
+        'Mcp-Protocol-Version': '2025-06-18',
+      },
+      body: JSON.stringify(message),
+    });
+
+  it('a cancellation sent to another api process stops the call in seconds, not at the upstream timeout', async () => {
+    const { client, transport } = await connectMcp(a, org.slug, key);
+    const sessionId = transport.sessionId ?? '';
+    const started = Date.now();
+    const call = post(a, sessionId, { jsonrpc: '2.0', id: 4242, method: 'tools/call', params: { name: 'local__hang', arguments: {} } });
+    await new Promise((r) => setTimeout(r, 500));
+
+    // Another credential of the same org cannot cancel it: the session is not theirs.
+    const intruder = (await createApiKey(a, org, { scopes: ['mcp:call'] })).secret;
+    const refused = await post(b, sessionId, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 4242, reason: 'x' } }, intruder);
+    expect(refused.status).toBe(404);
+
+    const cancelled = await post(b, sessionId, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 4242, reason: 'user stopped it' } });
+    expect(cancelled.status).toBe(202);
+    const res = await call;
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(10_000);
+    const body = (await res.json()) as { id: number; result: { isError: boolean; content: { text: string }[] } };
+    expect(body.id).toBe(4242);
+    expect(body.result.isError).toBe(true);
+    expect(body.result.content[0].text).toMatch(/call cancelled/);
+    await client.close();
+  }, 30_000);
+});
