@@ -67,7 +67,10 @@ export class AppModule {
         AuthModule,
         ApproveHttpModule,
       ],
+      // The data plane first: Express tries routes in registration order.
       controllers: [
+        CheckController,
+        McpController,
         HealthController,
         MetricsController,
         AdminOrgsController,
@@ -82,8 +85,6 @@ export class AppModule {
         AdminAuditController,
         AuditLogController,
         ApprovalsController,
-        CheckController,
-        McpController,
         PoliciesController,
         NotificationChannelsController,
       ],

@@ -55,7 +55,9 @@ export class CallPipelineService {
   async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
     const started = performance.now();
     const p = ctx.principal;
-    await this.rateLimit(p);
+    // The limit's Redis round trip overlaps the lookups; it is settled before anything is written or sent.
+    const limited = this.rateLimit(p);
+    limited.catch(() => undefined);
     const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
     const tool = catalog.tools.get(name);
     if (!tool) throw new UnknownToolError(`Unknown tool: ${name}`);
@@ -65,6 +67,7 @@ export class CallPipelineService {
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId: catalog.gateway.policyId });
     let verdict: Verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
     const elapsed = () => Math.round(performance.now() - started);
+    await limited;
 
     if (verdict.decision === 'deny') {
       await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' });

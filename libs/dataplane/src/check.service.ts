@@ -46,7 +46,9 @@ export class CheckService {
 
   async check(p: Principal, req: CheckRequest, gateway: GatewaySelector): Promise<CheckVerdict> {
     const started = performance.now();
-    await this.pipeline.rateLimit(p);
+    // The limit's Redis round trip overlaps the lookups; it is settled before anything is written.
+    const limited = this.pipeline.rateLimit(p);
+    limited.catch(() => undefined);
     const gatewayPolicyId = await this.catalogs
       .resolveGateway(p.orgId, gateway)
       .then((g) => g.policyId)
@@ -60,6 +62,7 @@ export class CheckService {
       agent: p.agentId && agentName ? { id: p.agentId, name: agentName } : null,
       args: req.args,
     });
+    await limited;
     const toolCallId = newId('aud');
     const connectorId = await this.connectorIds.get(`${p.orgId}:${req.serverName}`, () => this.repo.connectorIdByName(p.orgId, req.serverName));
     let approvalId: string | undefined;
