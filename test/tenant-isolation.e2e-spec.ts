@@ -22,6 +22,18 @@ describe('tenant isolation', () => {
     ids.gateway = ((await t.http.post('/api/gateways').set(bearer(a.ownerKey)).send({ saved_name: 'iso-gw', servers_config: { servers: [{ saved_name: 'iso-conn', server_version: 'v1' }] } }).expect(201)).body as { id: string }).id;
     ids.policy = ((await t.http.post('/api/policies').set(bearer(a.ownerKey)).send({ name: 'iso-pol', rules: [], default_action: 'allow' }).expect(201)).body as { id: string }).id;
     ids.agent = ((await t.http.post('/api/agents').set(bearer(a.ownerKey)).send({ name: 'iso-agent' }).expect(201)).body as { id: string }).id;
+    ids.channel = ((await t.http.post('/api/notification-channels').set(bearer(a.ownerKey)).send({ name: 'iso-chan', url: 'https://hooks.example.com/iso' }).expect(201)).body as { id: string }).id;
+    const ask = ((await t.http
+      .post('/api/policies')
+      .set(bearer(a.ownerKey))
+      .send({ name: 'iso-ask', rules: [{ action: 'require_approval', connector: 'iso-conn', tool: '*' }], default_action: 'allow' })
+      .expect(201)).body as { id: string }).id;
+    const asker = await createApiKey(t, a, { scopes: ['mcp:call'], policy_id: ask });
+    const approval = async (tool: string) =>
+      ((await t.http.post('/v1/check').set(bearer(asker.secret)).send({ serverName: 'iso-conn', toolName: tool }).expect(200)).body as { approvalId: string }).approvalId;
+    ids.approval = await approval('pending_one');
+    const granted = await approval('granted_one');
+    ids.grant = ((await t.http.post(`/api/approvals/${granted}/approve`).set(bearer(a.ownerKey)).send({ duration: '1h' }).expect(200)).body as { grant_id: string }).grant_id;
   });
   afterAll(() => t.close());
 
@@ -63,6 +75,15 @@ describe('tenant isolation', () => {
     ['DELETE', 'policy', (i) => `/api/policies/${i.policy}`, 'policy', null],
     ['PATCH', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', { name: 'stolen' }],
     ['DELETE', 'agent', (i) => `/api/agents/${i.agent}`, 'agent', null],
+    ['GET', 'approval', (i) => `/api/approvals/${i.approval}`, 'approval', null],
+    ['POST', 'approval approve', (i) => `/api/approvals/${i.approval}/approve`, 'approval', { duration: '24h' }],
+    ['POST', 'approval deny', (i) => `/api/approvals/${i.approval}/deny`, 'approval', null],
+    ['GET', 'grant', (i) => `/api/approvals/grants/${i.grant}`, 'grant', null],
+    ['POST', 'grant revoke', (i) => `/api/approvals/grants/${i.grant}/revoke`, 'grant', null],
+    ['GET', 'notification channel', (i) => `/api/notification-channels/${i.channel}`, 'channel', null],
+    ['PATCH', 'notification channel', (i) => `/api/notification-channels/${i.channel}`, 'channel', { url: 'https://evil.example/x' }],
+    ['POST', 'notification channel rotate', (i) => `/api/notification-channels/${i.channel}/rotate-secret`, 'channel', null],
+    ['DELETE', 'notification channel', (i) => `/api/notification-channels/${i.channel}`, 'channel', null],
   ];
 
   const readBack: Record<string, (i: Record<string, string>) => string> = {
@@ -73,6 +94,9 @@ describe('tenant isolation', () => {
     connector: (i) => `/api/connectors/${i.connector}`,
     gateway: (i) => `/api/gateways/${i.gateway}`,
     policy: (i) => `/api/policies/${i.policy}`,
+    approval: (i) => `/api/approvals/${i.approval}`,
+    grant: (i) => `/api/approvals/grants/${i.grant}`,
+    channel: (i) => `/api/notification-channels/${i.channel}`,
   };
 
   it.each(routes)('%s %s of org A with org B credential → 404, unchanged', async (method, _label, path, kind, body) => {
@@ -86,8 +110,10 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller’s own resources', async () => {
-    for (const path of ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors', '/api/gateways', '/api/policies', '/api/audit', '/api/audit/admin-events']) {
+    const lists = ['/api/members', '/api/api-keys', '/api/oauth-clients', '/api/agents', '/api/connectors', '/api/gateways', '/api/policies', '/api/audit', '/api/audit/admin-events'];
+    for (const path of [...lists, '/api/approvals', '/api/approvals/grants', '/api/notification-channels']) {
       const res = await t.http.get(path).set(bearer(b.ownerKey)).expect(200);
+      for (const id of [ids.approval, ids.grant, ids.channel]) expect(JSON.stringify(res.body)).not.toContain(id);
       expect(JSON.stringify(res.body)).not.toContain(ids.member);
       expect(JSON.stringify(res.body)).not.toContain(ids.apiKey);
       expect(JSON.stringify(res.body)).not.toContain(ids.client);
