@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation, PrismaService } from '@gatehouse/db';
+import type { ApprovalDeliveryAttempt } from '@gatehouse/approvals';
 import { ConflictError, newId } from '@gatehouse/common';
 
 export type ChannelType = 'webhook' | 'slack';
@@ -28,15 +29,8 @@ export interface ChannelChanges {
   enabled?: boolean;
 }
 
-export interface DeliveryAttempt {
-  approvalId: string;
-  channelId: string;
-  attempt: number;
-  outcome: 'delivered' | 'failed' | 'dead';
-  httpStatus: number | null;
-  error: string | null;
-  durationMs: number;
-}
+/** One attempt as written (the approval's view of it is ApprovalDeliveryAttempt). */
+export type DeliveryAttempt = Omit<ApprovalDeliveryAttempt, 'id' | 'createdAt'> & { approvalId: string };
 
 const PUBLIC = { id: true, orgId: true, name: true, type: true, url: true, enabled: true, createdAt: true, updatedAt: true } as const;
 
