@@ -204,6 +204,10 @@ describe('approvals: held calls, decisions on another replica, grants', () => {
     const asked = (await client.callTool({ name: 'local__delete_file', arguments: { to: '/tmp/c' } })) as CallToolResult;
     expect(asked.isError).toBe(true);
     expect(text(asked)).toMatch(/Approval required/);
+    // Nor does the decision that made the grant let the original call through once more.
+    const replay = (await client.callTool({ name: 'local__delete_file', arguments: { to: '/tmp/a' } })) as CallToolResult;
+    expect(replay.isError).toBe(true);
+    expect(text(replay)).toMatch(/Approval required/);
     await client.close();
   }, 30_000);
 
@@ -222,6 +226,18 @@ describe('approvals: held calls, decisions on another replica, grants', () => {
     expect((second.body as { reason: string }).reason).toContain(approvalId);
     const third = await a.http.post('/v1/check').set(bearer(key.secret)).send(body).expect(200);
     expect((third.body as { decision: string }).decision).toBe('require_approval');
+  });
+
+  it('a credential cannot decide what its own call asked for', async () => {
+    const both = await createApiKey(a, org, { scopes: ['mcp:call', 'approvals:decide'] });
+    const res = await a.http.post('/v1/check').set(bearer(both.secret)).send({ serverName: 'local', toolName: 'delete_file', args: { to: '/self' } }).expect(200);
+    const { approvalId } = res.body as { approvalId: string };
+    const refused = await a.http.post(`/api/approvals/${approvalId}/approve`).set(bearer(both.secret)).send({}).expect(403);
+    expect((refused.body as { error: { code: string } }).error.code).toBe('approval_self_decision');
+    await a.http.post(`/api/approvals/${approvalId}/deny`).set(bearer(both.secret)).expect(403);
+    const still = await a.http.get(`/api/approvals/${approvalId}`).set(bearer(org.ownerKey)).expect(200);
+    expect((still.body as ApprovalBody).status).toBe('pending');
+    await a.http.post(`/api/approvals/${approvalId}/deny`).set(bearer(org.ownerKey)).expect(200);
   });
 
   it('two concurrent decisions of one approval: exactly one wins', async () => {

@@ -133,7 +133,7 @@ describe('approve page in headless Chromium', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${base}/v1/approve/${token}?action=approve`);
-      expect((await context.cookies()).map((c) => [c.name, c.sameSite, c.httpOnly, c.path])).toEqual([['gh_approve_csrf', 'Strict', true, '/v1/approve']]);
+      expect((await context.cookies()).map((c) => [c.name, c.sameSite, c.httpOnly, c.path])).toEqual([['gh_approve_csrf', 'Lax', true, '/v1/approve']]);
       await page.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
       const [answer] = await Promise.all([page.waitForNavigation(), page.locator('#go').click()]);
       expect(answer?.status()).toBe(403);

@@ -135,7 +135,11 @@ export class ApprovalsRepository {
    * concurrent decisions exactly one matches the row; the other gets null.
    */
   async decide(where: { id: string; orgId: string } | { tokenHash: string }, d: Decision, now: Date): Promise<Approval | null> {
-    const match = 'tokenHash' in where ? Prisma.sql`token_hash = ${where.tokenHash}` : Prisma.sql`id = ${where.id} AND org_id = ${where.orgId}`;
+    const match =
+      'tokenHash' in where
+        ? Prisma.sql`token_hash = ${where.tokenHash}`
+        : // A credential never decides its own request.
+          Prisma.sql`id = ${where.id} AND org_id = ${where.orgId} AND credential_id <> ${d.decidedBy}`;
     const grantId = d.grant?.id ?? null;
     const rows = await this.prisma.$queryRaw<{ id: string; org_id: string }[]>`
       WITH claimed AS (
@@ -160,10 +164,23 @@ export class ApprovalsRepository {
     return r.count === 1;
   }
 
-  /** An approved, not yet used one-time approval for exactly this call. */
-  async findUnconsumedApproval(k: CallKey, digest: string): Promise<Approval | null> {
+  /**
+   * An approved, not yet used one-time approval for exactly this call. A
+   * decision that made a grant is never redeemed here (the grant, until it
+   * ends or is revoked, is what lets calls through), and a one-time approval
+   * is only good until its request would have expired or for `windowMs` after
+   * the decision, whichever is later.
+   */
+  async findUnconsumedApproval(k: CallKey, digest: string, now: Date, windowMs: number): Promise<Approval | null> {
     const row = await this.prisma.approval.findFirst({
-      where: { ...k, argsDigest: digest, status: 'approved', consumedAt: null },
+      where: {
+        ...k,
+        argsDigest: digest,
+        status: 'approved',
+        grantId: null,
+        consumedAt: null,
+        OR: [{ expiresAt: { gt: now } }, { decidedAt: { gt: new Date(now.getTime() - windowMs) } }],
+      },
       orderBy: { id: 'desc' },
     });
     return row ? toApproval(row) : null;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { ConflictError, DomainError, newId, NotFoundError, toPage, type Page } from '@gatehouse/common';
+import { ConflictError, DomainError, ForbiddenError, newId, NotFoundError, toPage, type Page } from '@gatehouse/common';
 import { AdminAuditService, type AuditActor } from '@gatehouse/audit';
 import { ApprovalEvents } from './approval-events.js';
 import { ApprovalNotificationsQueue } from './approval-notifications.queue.js';
@@ -15,6 +15,9 @@ import {
   type CallKey,
   type Grant,
 } from './approvals.repository.js';
+
+/** How long after the decision a one-time approval can still be redeemed by a retry (when its request has expired by then). */
+const ONE_TIME_WINDOW_MS = 15 * 60_000;
 
 /** A call a policy sent to a person. */
 export interface ApprovalRequest {
@@ -42,7 +45,8 @@ export type GateOutcome =
   /** Nobody could be asked: the request was refused rather than left unseen. */
   | { kind: 'refused'; approval: Approval; reason: string };
 
-export type HoldOutcome = 'approved' | 'denied' | 'expired' | 'pending';
+/** `used`: approved once, and that one call was another one (a concurrent identical call). */
+export type HoldOutcome = 'approved' | 'denied' | 'expired' | 'pending' | 'used';
 
 export interface Decider {
   /** `link` for the public link, else the deciding credential's id. */
@@ -84,7 +88,7 @@ export class ApprovalsService {
     const grant = await this.repo.activeGrant(key, now);
     if (grant) return { kind: 'granted', grant };
     const digest = argsDigest(this.digestKey, req.args);
-    const approved = await this.repo.findUnconsumedApproval(key, digest);
+    const approved = await this.repo.findUnconsumedApproval(key, digest, now, ONE_TIME_WINDOW_MS);
     if (approved && (await this.repo.consume(approved.id, now))) return { kind: 'approved', approval: approved };
     const open = await this.repo.findPending(key, digest, now);
     if (open) return { kind: 'pending', approval: open, created: false };
@@ -137,7 +141,7 @@ export class ApprovalsService {
     if (event?.status === 'approved') {
       // A grant (1h/8h/24h) covers every call; a one-time approval exactly one.
       if (event.grant || (await this.repo.consume(approval.id, new Date()))) return 'approved';
-      return 'pending';
+      return 'used';
     }
     if (event) return event.status;
     if (approval.expiresAt.getTime() <= Date.now()) return 'expired';
@@ -166,6 +170,9 @@ export class ApprovalsService {
     if (decided) return decided;
     const existing = await this.repo.findById(orgId, id);
     if (!existing) throw new NotFoundError('approval', id);
+    if (existing.status === 'pending' && existing.credentialId === decider.id && existing.expiresAt.getTime() > Date.now()) {
+      throw new ForbiddenError('A credential cannot decide an approval its own call asked for', 'approval_self_decision');
+    }
     const state = existing.status === 'pending' ? 'expired' : existing.status;
     throw new ConflictError('approval_already_decided', `Approval ${id} is ${state} and can no longer be decided`);
   }

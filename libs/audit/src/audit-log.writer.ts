@@ -92,7 +92,8 @@ export class AuditLogWriter implements OnApplicationShutdown {
   private readonly pool: pg.Pool;
 
   constructor(@Inject(APP_CONFIG) env: Env) {
-    this.pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
+    // Bounded waits: a database that hangs (rather than refusing) must fail the calls closed, not stall them behind one batch.
+    this.pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 3000, query_timeout: 10_000 });
     // An idle connection that drops is replaced on next use; the failure reaches callers only through a query.
     this.pool.on('error', (err) => this.logger.warn(`audit connection lost: ${err.message}`));
     this.entries = new GroupCommitter((batch) => this.insert(batch));

@@ -254,6 +254,8 @@ function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved
       return `Denied by an approver: approval ${approval.id} (${reason}). The call was not made.`;
     case 'expired':
       return `Approval ${approval.id} expired without a decision (${reason}). The call was not made; calling again asks again.`;
+    case 'used':
+      return `Approval ${approval.id} was approved once and that one call has already been made (by another identical call). The call was not made; calling again asks again.`;
     case 'pending':
       return `Approval required: ${approval.id} is waiting for a person (${reason}); it expires at ${approval.expiresAt.toISOString()}. The call was not made; retry it once approved.`;
   }

@@ -21,8 +21,8 @@ describe('approve form CSRF', () => {
     expect(csrfMatches(key, secret, link, secret)).toBe(false);
   });
 
-  it('sets an HttpOnly, SameSite=Strict cookie scoped to the links, Secure over https', () => {
-    expect(csrfCookie('v', false)).toBe('gh_approve_csrf=v; Path=/v1/approve; Max-Age=86400; HttpOnly; SameSite=Strict');
+  it('sets an HttpOnly, SameSite=Lax cookie scoped to the links, Secure over https', () => {
+    expect(csrfCookie('v', false)).toBe('gh_approve_csrf=v; Path=/v1/approve; Max-Age=86400; HttpOnly; SameSite=Lax');
     expect(csrfCookie('v', true)).toMatch(/; Secure$/);
     expect(readCookie('a=1; gh_approve_csrf=xyz; b=2', 'gh_approve_csrf')).toBe('xyz');
     expect(readCookie('gh_approve_csrf=first; gh_approve_csrf=second', 'gh_approve_csrf')).toBe('first');

@@ -2,9 +2,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Double-submit CSRF for the approve form: a random value in an HttpOnly,
- * SameSite=Strict cookie scoped to the links, and in the form an HMAC of it
+ * SameSite=Lax cookie scoped to the links, and in the form an HMAC of it
  * bound to the one link, so a value seen on one page is useless on another
- * and the cookie itself never appears in the page.
+ * and the cookie itself never appears in the page. Lax, not Strict: links
+ * are opened from chat or mail (a cross-site navigation), where a Strict
+ * cookie is not sent, so each opened link would replace the cookie and break
+ * the form of every other open page; cross-site posts still carry no Lax
+ * cookie, and the Origin / Sec-Fetch-Site check refuses them anyway.
  */
 
 export const CSRF_COOKIE = 'gh_approve_csrf';
@@ -34,7 +38,7 @@ export function csrfMatches(key: Buffer, secret: string | undefined, linkToken: 
 }
 
 export function csrfCookie(secret: string, secure: boolean): string {
-  return `${CSRF_COOKIE}=${secret}; Path=${CSRF_COOKIE_PATH}; Max-Age=86400; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return `${CSRF_COOKIE}=${secret}; Path=${CSRF_COOKIE_PATH}; Max-Age=86400; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 /** One cookie's value out of a Cookie header; of duplicates the first wins (browsers send the most specific path first). */

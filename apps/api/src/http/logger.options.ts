@@ -17,6 +17,11 @@ export function rootLogger(env: Env): Logger {
   return root;
 }
 
+/** A URL as logged: no query string, and no capability in the path (an approval link's token approves whoever holds it). */
+export function loggableUrl(url: string | undefined): string {
+  return (url ?? '').split('?')[0].replace(/^\/v1\/approve\/[^/]+/, '/v1/approve/[redacted]');
+}
+
 function createRootLogger(env: Env): Logger {
   return pino({
     level: env.LOG_LEVEL,
@@ -26,7 +31,7 @@ function createRootLogger(env: Env): Logger {
     },
     serializers: {
       err: stdSerializers.err,
-      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: (req.url ?? '').split('?')[0] }),
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
       res: (res: ServerResponse) => stdSerializers.res(res),
     },
   });
@@ -61,7 +66,7 @@ export function requestLoggerMiddleware(root: Logger): (req: LoggedRequest, res:
         res.removeListener('finish', done);
         res.removeListener('error', done);
         const responseTime = Date.now() - started;
-        const request = { id, method: req.method, url: req.originalUrl ?? req.url };
+        const request = { id, method: req.method, url: loggableUrl(req.originalUrl ?? req.url) };
         if (err instanceof Error || res.statusCode >= 500) {
           const error = err instanceof Error ? err : new Error(`failed with status code ${res.statusCode}`);
           log.info({ req: request, res, err: error, responseTime }, 'request errored');
