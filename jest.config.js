@@ -1,18 +1,8 @@
+import swcOptions from './swc.config.js';
+
 // Jest runs in native ESM mode (NestJS 12 ships ESM only); SWC strips types
 // and emits decorator metadata, tsc does the type checking separately.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2023',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+const swc = ['@swc/jest', swcOptions];
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -140,6 +140,25 @@ function envFor(label: string): Record<string, string> {
   };
 }
 
+/** An approval made the way agents make them: a require_approval policy, then /v1/check. */
+async function requestApproval(ctx: TestApp, org: TestOrg, toolName = 'send_email'): Promise<string> {
+  const policy = (await ctx.http
+    .post('/api/policies')
+    .set(bearer(org.ownerKey))
+    .send({ name: `ask-${randomBytes(3).toString('hex')}`, rules: [], default_action: 'require_approval' })
+    .expect(201)).body as { id: string };
+  const key = await createApiKey(ctx, org, { scopes: ['mcp:call'], policy_id: policy.id });
+  const res = await ctx.http
+    .post('/v1/check')
+    .set(bearer(key.secret))
+    .send({ serverName: 'mail', toolName, args: { to: 'ceo@example.com', subject: 'Q3' } })
+    .expect(200);
+  const body = res.body as { decision: string; approvalId?: string };
+  expect(body.decision).toBe('require_approval');
+  expect(body.approvalId).toMatch(/^appr_/);
+  return body.approvalId!;
+}
+
 describe('notification channels and approval delivery', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
@@ -164,24 +183,6 @@ describe('notification channels and approval delivery', () => {
   const createChannel = async (org: TestOrg, body: Record<string, unknown>): Promise<Channel> =>
     (await t.http.post('/api/notification-channels').set(bearer(org.ownerKey)).send(body).expect(201)).body as Channel;
 
-  /** An approval made the way agents make them: a require_approval policy, then /v1/check. */
-  const requestApproval = async (ctx: TestApp, org: TestOrg, toolName = 'send_email'): Promise<string> => {
-    const policy = (await ctx.http
-      .post('/api/policies')
-      .set(bearer(org.ownerKey))
-      .send({ name: `ask-${randomBytes(3).toString('hex')}`, rules: [], default_action: 'require_approval' })
-      .expect(201)).body as { id: string };
-    const key = await createApiKey(ctx, org, { scopes: ['mcp:call'], policy_id: policy.id });
-    const res = await ctx.http
-      .post('/v1/check')
-      .set(bearer(key.secret))
-      .send({ serverName: 'mail', toolName, args: { to: 'ceo@example.com', subject: 'Q3' } })
-      .expect(200);
-    const body = res.body as { decision: string; approvalId?: string };
-    expect(body.decision).toBe('require_approval');
-    expect(body.approvalId).toMatch(/^appr_/);
-    return body.approvalId!;
-  };
 
   const approval = async (ctx: TestApp, org: TestOrg, id: string): Promise<ApprovalDetail> =>
     (await ctx.http.get(`/api/approvals/${id}`).set(bearer(org.ownerKey)).expect(200)).body as ApprovalDetail;
@@ -528,7 +529,7 @@ describe('approval delivery when the worker dies mid-delivery', () => {
     });
     const ch = (await t.http.post('/api/notification-channels').set(bearer(org.ownerKey)).send({ name: 'slow', url: receiver.url('/slow') }).expect(201))
       .body as Channel;
-    const id = await requestApprovalVia(t, org);
+    const id = await requestApproval(t, org);
 
     await until('the first delivery to arrive', () => receiver.to('/slow').length === 1);
     child.kill('SIGKILL');
@@ -554,15 +555,4 @@ describe('approval delivery when the worker dies mid-delivery', () => {
     expect(receiver.duplicates).toBe(1);
     expect(done.deliveries).toEqual([expect.objectContaining({ channel_id: ch.id, outcome: 'delivered' })]);
   }, 120_000);
-
-  async function requestApprovalVia(ctx: TestApp, org: TestOrg): Promise<string> {
-    const policy = (await ctx.http
-      .post('/api/policies')
-      .set(bearer(org.ownerKey))
-      .send({ name: `ask-${randomBytes(3).toString('hex')}`, rules: [], default_action: 'require_approval' })
-      .expect(201)).body as { id: string };
-    const key = await createApiKey(ctx, org, { scopes: ['mcp:call'], policy_id: policy.id });
-    const res = await ctx.http.post('/v1/check').set(bearer(key.secret)).send({ serverName: 'mail', toolName: 'send_email' }).expect(200);
-    return (res.body as { approvalId: string }).approvalId;
-  }
 });

@@ -46,6 +46,11 @@ export type GateOutcome =
   | { kind: 'refused'; approval: Approval; reason: string };
 
 /** `used`: approved once, and that one call was another one (a concurrent identical call). */
+/** Why a `require_approval` call goes on without asking (for the audit entry and the verdict's reason). */
+export function standingReason(gate: Extract<GateOutcome, { kind: 'granted' | 'approved' }>): string {
+  return gate.kind === 'granted' ? `allowed by grant ${gate.grant.id}` : `approved (${gate.approval.id})`;
+}
+
 export type HoldOutcome = 'approved' | 'denied' | 'expired' | 'pending' | 'used';
 
 export interface Decider {

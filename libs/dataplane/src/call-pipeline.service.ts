@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ApprovalsService, type Approval, type HoldOutcome } from '@gatehouse/approvals';
+import { ApprovalsService, standingReason, type Approval, type HoldOutcome } from '@gatehouse/approvals';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import { newId } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
@@ -137,9 +137,8 @@ export class CallPipelineService {
       source: 'mcp', orgId: p.orgId, credentialId: p.credentialId, agentId: p.agentId, gatewayId: catalog.gateway.id, connectorId: tool.connector.id,
       connectorName: tool.connector.name, toolName: tool.toolName, args, reason: verdict.reason, policyId: verdict.policyId,
     });
-    if (gate.kind === 'granted') return { ok: true, verdict: { ...verdict, decision: 'allow', reason: `${verdict.reason}; allowed by grant ${gate.grant.id}` } };
-    if (gate.kind === 'approved') return { ok: true, verdict: { ...verdict, decision: 'allow', reason: `${verdict.reason}; approved (${gate.approval.id})` } };
-    const asked = { ...this.entry(ctx, catalog, tool, { ...verdict, reason: `${verdict.reason}; approval ${gate.approval.id}` }) };
+    if (gate.kind === 'granted' || gate.kind === 'approved') return { ok: true, verdict: allowBecause(verdict, standingReason(gate)) };
+    const asked = this.entry(ctx, catalog, tool, { ...verdict, reason: `${verdict.reason}; approval ${gate.approval.id}` });
     if (gate.kind === 'refused') {
       await this.recordOrFail({ ...asked, durationMs: elapsed(), success: false, errorCode: 'approval_unavailable' });
       return { ok: false, result: errorResult(`Approval required (${verdict.reason}), but ${gate.reason}. Approval ${gate.approval.id} was denied.`) };
@@ -149,7 +148,7 @@ export class CallPipelineService {
     }
     const outcome = await this.approvals.hold(gate.approval, this.env.APPROVAL_HOLD_SECONDS * 1000, signal);
     void this.audit.complete({ id: asked.id, durationMs: elapsed(), success: outcome === 'approved', errorCode: outcome === 'approved' ? null : `approval_${outcome}` });
-    if (outcome === 'approved') return { ok: true, verdict: { ...verdict, decision: 'allow', reason: `${verdict.reason}; approved (${gate.approval.id})` } };
+    if (outcome === 'approved') return { ok: true, verdict: allowBecause(verdict, `approved (${gate.approval.id})`) };
     return { ok: false, result: errorResult(heldMessage(gate.approval, outcome, verdict.reason)) };
   }
 
@@ -246,6 +245,11 @@ export class CallPipelineService {
       this.limits.consume({ name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, p.orgId),
     ]);
   }
+}
+
+/** The policy asked for approval and it was given: the call goes on, and the audit says why. */
+export function allowBecause(verdict: Verdict, why: string): Verdict {
+  return { ...verdict, decision: 'allow', reason: `${verdict.reason}; ${why}` };
 }
 
 function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved'>, reason: string): string {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@gatehouse/common';
-import { ApprovalsService } from '@gatehouse/approvals';
+import { ApprovalsService, standingReason } from '@gatehouse/approvals';
 import { AuditLogWriter } from '@gatehouse/audit';
 import type { Principal } from '@gatehouse/credentials';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
-import { CallPipelineService } from './call-pipeline.service.js';
+import { allowBecause, CallPipelineService } from './call-pipeline.service.js';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type GatewaySelector } from './tool-catalog.service.js';
 import { TtlCache } from './ttl-cache.js';
@@ -71,8 +71,7 @@ export class CheckService {
         source: 'check', orgId: p.orgId, credentialId: p.credentialId, agentId: p.agentId, gatewayId: null, connectorId,
         connectorName: req.serverName, toolName: req.toolName, args: req.args, reason: verdict.reason, policyId: verdict.policyId,
       });
-      if (gate.kind === 'granted') verdict = { ...verdict, decision: 'allow', reason: `${verdict.reason}; allowed by grant ${gate.grant.id}` };
-      else if (gate.kind === 'approved') verdict = { ...verdict, decision: 'allow', reason: `${verdict.reason}; approved (${gate.approval.id})` };
+      if (gate.kind === 'granted' || gate.kind === 'approved') verdict = allowBecause(verdict, standingReason(gate));
       else if (gate.kind === 'refused') verdict = { ...verdict, decision: 'deny', reason: `${verdict.reason}; approval required but ${gate.reason}` };
       else {
         approvalId = gate.approval.id;
