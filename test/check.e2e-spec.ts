@@ -71,4 +71,38 @@ describe('POST /v1/check', () => {
       await limited.close();
     }
   });
+  it('answers alike on the direct route and on the Nest route it stands in for', async () => {
+    const p = await policy([{ action: 'allow', connector: 'demo', tool: 'send_*' }], 'deny');
+    const key = (await createApiKey(t, org, { scopes: ['mcp:call'], policy_id: p.id })).secret;
+    const reader = (await createApiKey(t, org, { scopes: ['read'] })).secret;
+    const cases: { auth?: string; body: string }[] = [
+      { auth: key, body: JSON.stringify({ serverName: 'demo', toolName: 'send_email', args: { to: 'a@b.c' } }) },
+      { auth: key, body: JSON.stringify({ serverName: '😀'.repeat(200), toolName: 'send_x', args: { constructor: 1 } }) },
+      { auth: key, body: JSON.stringify({ serverName: '', toolName: 5, extra: true }) },
+      { auth: key, body: '{"serverName": "demo",' },
+      { auth: key, body: '"just a string"' },
+      { auth: key, body: JSON.stringify({ serverName: 'demo', toolName: 'x'.repeat(2_000_000) }) },
+      { body: JSON.stringify({ serverName: 'demo', toolName: 'send_email' }) },
+      { auth: 'gh_live_not_a_real_key', body: JSON.stringify({ serverName: 'demo', toolName: 'send_email' }) },
+      { auth: reader, body: JSON.stringify({ serverName: 'demo', toolName: 'send_email' }) },
+    ];
+    const shape = (r: { status: number; headers: Record<string, string>; body: unknown }) => ({
+      status: r.status,
+      authenticate: r.headers['www-authenticate'],
+      body: JSON.parse(JSON.stringify(r.body).replace(/"(aud|req)_[^"]+"/g, '"<id>"').replace(/"latencyMs":\d+/, '"latencyMs":0')) as unknown,
+    });
+    for (const c of cases) {
+      const send = (path: string) => {
+        const r = t.http.post(path).set('Content-Type', 'application/json');
+        return (c.auth ? r.set(bearer(c.auth)) : r).send(c.body);
+      };
+      const direct = await send('/v1/check');
+      const nest = await send('/v1/check/');
+      expect(shape(direct)).toEqual(shape(nest));
+    }
+    const sample = await t.http.post('/v1/check').set(bearer(key)).set('X-Request-Id', 'trace-12345678').send({ serverName: 'demo', toolName: 'send_email' }).expect(200);
+    expect(sample.headers['x-request-id']).toBe('trace-12345678');
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/v1\/check",status="200"\} [1-9]/);
+  });
 });

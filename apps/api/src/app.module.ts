@@ -28,6 +28,7 @@ import { GatewaysController } from './gateways/gateways.controller.js';
 import { WhoAmIController } from './auth/whoami.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
+import { DirectRoutes } from './data-plane/direct-routes.service.js';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
 import { ContentTypeGuard } from './http/content-type.guard.js';
 import { loggerOptions } from './http/logger.options.js';
@@ -92,6 +93,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
         McpHttpService,
+        DirectRoutes,
         McpServerFactory,
         QueueBoard,
       ],

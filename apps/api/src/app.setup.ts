@@ -5,6 +5,7 @@ import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Env } from '@gatehouse/config';
 import { AppModule } from './app.module.js';
+import { DirectRoutes } from './data-plane/direct-routes.service.js';
 import { metricsMiddleware } from './health/metrics.js';
 import { typedBodyErrors } from './http/body-errors.js';
 import { requestLoggerMiddleware, rootLogger } from './http/logger.options.js';
@@ -28,7 +29,9 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   app.use(requestIdMiddleware);
   app.use(requestLoggerMiddleware(rootLogger(env)));
   app.use(metricsMiddleware);
-  app.use(typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] })));
+  const jsonBody = typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(app.get(DirectRoutes).middleware(jsonBody));
+  app.use(jsonBody);
   app.use(typedBodyErrors(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 })));
   app.use(QUEUE_BOARD_PATH, adminKeyMiddleware(env.ADMIN_API_KEY), app.get(QueueBoard).router());
   app.useGlobalPipes(createValidationPipe());

@@ -49,10 +49,7 @@ export class CheckService {
     // The limit's Redis round trip overlaps the lookups; it is settled before anything is written.
     const limited = this.pipeline.rateLimit(p);
     limited.catch(() => undefined);
-    const gatewayPolicyId = await this.catalogs
-      .resolveGateway(p.orgId, gateway)
-      .then((g) => g.policyId)
-      .catch(() => null);
+    const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, gateway).catch(() => null);
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId });
     const agentId = p.agentId;
     const agentName = agentId ? await this.agentNames.get(`${p.orgId}:${agentId}`, () => this.repo.agentName(p.orgId, agentId)) : null;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@gatehouse/common';
 import { GatewaysService, type Gateway, type GuardrailsConfig, type ServerEntry } from '@gatehouse/gateways';
 import { evaluateGuardrails } from '@gatehouse/guardrails';
 import { DataplaneRepository, type CatalogConnector } from './dataplane.repository.js';
@@ -49,6 +50,7 @@ const CACHE_MS = 1000;
 export class ToolCatalogService {
   private readonly gateways = new TtlCache<Gateway>(CACHE_MS);
   private readonly catalogs = new TtlCache<Catalog>(CACHE_MS);
+  private readonly gatewayPolicies = new TtlCache<string | null>(CACHE_MS);
 
   constructor(
     private readonly gatewaysService: GatewaysService,
@@ -63,6 +65,24 @@ export class ToolCatalogService {
       if (!g) throw new NoGatewayError('This organisation has no gateway; create one (the first becomes the default)');
       return g;
     });
+  }
+
+  /**
+   * The selected gateway's policy, or null when the org has no such gateway;
+   * an absent gateway is remembered as briefly as a found one (it used to cost
+   * /v1/check a query per request). Other failures are not remembered.
+   */
+  gatewayPolicyId(orgId: string, selector: GatewaySelector): Promise<string | null> {
+    const key = `${orgId}:${selector.name ?? ''}:${selector.version ?? ''}`;
+    return this.gatewayPolicies.get(key, () =>
+      this.resolveGateway(orgId, selector).then(
+        (g) => g.policyId,
+        (err: unknown) => {
+          if (err instanceof NoGatewayError || (err instanceof DomainError && err.kind === 'not_found')) return null;
+          throw err;
+        },
+      ),
+    );
   }
 
   async catalog(orgId: string, selector: GatewaySelector): Promise<Catalog> {

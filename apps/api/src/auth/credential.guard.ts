@@ -1,9 +1,23 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { ForbiddenError } from '@gatehouse/common';
 import { AuthenticatorService, hasScopes, type Principal, type Scope } from '@gatehouse/credentials';
 import { SCOPES_KEY } from './scopes.decorator.js';
+
+/** The caller of a request holding every one of `required`, or the typed 401/403. */
+export async function authenticateRequest(authenticator: AuthenticatorService, req: IncomingMessage, required: readonly Scope[]): Promise<Principal> {
+  const apiKey = req.headers['x-api-key'];
+  const principal = await authenticator.authenticate({
+    authorization: req.headers.authorization,
+    apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+  });
+  if (!hasScopes(principal.scopes, required)) {
+    throw new ForbiddenError(`This action requires the scope(s): ${required.join(', ')}`);
+  }
+  return principal;
+}
 
 type Handler = ReturnType<ExecutionContext['getHandler']>;
 type Controller = ReturnType<ExecutionContext['getClass']>;
@@ -26,16 +40,7 @@ export class CredentialGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
-    const apiKey = req.headers['x-api-key'];
-    const principal = await this.authenticator.authenticate({
-      authorization: req.headers.authorization,
-      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-    });
-    req.user = principal;
-    const required = this.scopesOf(context);
-    if (!hasScopes(principal.scopes, required)) {
-      throw new ForbiddenError(`This action requires the scope(s): ${required.join(', ')}`);
-    }
+    req.user = await authenticateRequest(this.authenticator, req, this.scopesOf(context));
     return true;
   }
 

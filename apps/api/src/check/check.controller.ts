@@ -1,27 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@gatehouse/credentials';
 import { CheckService } from '@gatehouse/dataplane';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { Scopes } from '../auth/scopes.decorator.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
-
-class CheckRequestDto {
-  @ApiProperty({ example: 'demo', description: 'Connector name' })
-  @IsString()
-  @Length(1, 200)
-  serverName: string;
-
-  @ApiProperty({ example: 'send_email' })
-  @IsString()
-  @Length(1, 200)
-  toolName: string;
-
-  @ApiPropertyOptional({ example: { to: 'someone@example.com' }, description: 'Evaluated in memory only, never stored' })
-  @IsOptional()
-  args?: unknown;
-}
+import { CheckRequestDto } from './check.request.js';
 
 class CheckResponseDto {
   @ApiProperty({ enum: ['allow', 'deny', 'require_approval'], example: 'allow' })

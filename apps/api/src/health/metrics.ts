@@ -12,13 +12,20 @@ const httpDuration = new Histogram({
   registers: [registry],
 });
 
+const directRoutes = new WeakMap<Request, string>();
+
+/** The route template of a request answered outside Express's router (the data plane's direct routes). */
+export function labelRoute(req: Request, template: string): void {
+  directRoutes.set(req, template);
+}
+
 /** Labels by route template, never by raw path, so ids cannot explode the series count. */
 export function metricsMiddleware(req: Request, res: Response, next: NextFunction): void {
   const start = process.hrtime.bigint();
   res.on('finish', () => {
-    const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+    const route = directRoutes.get(req) ?? `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? 'unmatched'}`;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    httpDuration.observe({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) }, seconds);
+    httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
   });
   next();
 }

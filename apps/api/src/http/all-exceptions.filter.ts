@@ -1,57 +1,12 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, RateLimitedError } from '@gatehouse/common';
-import { errorBody, STATUS_BY_KIND } from './error-body.js';
-import { requestIdOf } from './request-id.js';
+import { sendError } from './send-error.js';
 
-const HTTP_CODES: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthenticated',
-  403: 'forbidden',
-  404: 'route_not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-};
-
-/**
- * The single place where anything thrown becomes the SPEC §5 error body.
- * Unknown errors are logged with the request id and answered without detail.
- */
+/** Nest's side of the single place where anything thrown becomes the SPEC §5 error body. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpErrors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
-    const res = ctx.getResponse<Response>();
-    const requestId = requestIdOf(req);
-    const { status, code, message, details } = this.describe(exception, req);
-
-    if (status >= 500) {
-      this.logger.error({ err: exception, request_id: requestId }, 'unhandled error');
-    }
-    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    if (status === 401 && !res.getHeader('WWW-Authenticate')) {
-      res.setHeader('WWW-Authenticate', `Bearer realm="gatehouse", error="invalid_token"`);
-    }
-    if (res.headersSent) return;
-    res.status(status).json(errorBody(status, code, message, requestId, details));
-  }
-
-  private describe(exception: unknown, req: Request): { status: number; code: string; message: string; details?: { field: string; message: string }[] } {
-    if (exception instanceof DomainError) {
-      return { status: STATUS_BY_KIND[exception.kind], code: exception.code, message: exception.message, details: exception.details };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const message =
-        status === 404 ? `No route for ${req.method} ${req.path}` : status < 500 ? exception.message : 'Internal server error';
-      return { status, code: HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message };
-    }
-    return { status: 500, code: 'internal_error', message: `Internal server error (request id ${requestIdOf(req)})` };
+    sendError(ctx.getRequest<Request>(), ctx.getResponse<Response>(), exception);
   }
 }

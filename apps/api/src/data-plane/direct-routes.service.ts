@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, RequestHandler, Response } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { AuthenticatorService, type Scope } from '@gatehouse/credentials';
+import { CheckService, type CheckRequest } from '@gatehouse/dataplane';
+import { authenticateRequest } from '../auth/credential.guard.js';
+import { CheckRequestDto, plainCheckRequest } from '../check/check.request.js';
+import { labelRoute } from '../health/metrics.js';
+import { requestIdOf } from '../http/request-id.js';
+import { sendError } from '../http/send-error.js';
+import { createValidationPipe } from '../http/validation.pipe.js';
+import { McpHttpService } from '../mcp/mcp-http.service.js';
+import { directRouteOf, type DirectRoute } from './direct-route.js';
+
+const MCP_CALL: readonly Scope[] = ['mcp:call'];
+
+/**
+ * The data plane's hot requests (POST /v1/check, POST /mcp/:orgSlug) answered
+ * below Express's router and Nest's guard/pipe/filter chain, which cost about
+ * as much CPU as the check itself. Same steps in the same order as the Nest
+ * routes (body parser, credential + scope, validation, service, SPEC §5
+ * errors), with the same pieces: the app's JSON parser, `authenticateRequest`,
+ * the ValidationPipe for any body that is not plainly valid, `sendError`.
+ * The controllers stay the documented routes and answer everything else.
+ */
+@Injectable()
+export class DirectRoutes {
+  private readonly validation = createValidationPipe();
+
+  constructor(
+    private readonly authenticator: AuthenticatorService,
+    private readonly checks: CheckService,
+    private readonly mcp: McpHttpService,
+    private readonly logs: PinoLogger,
+  ) {}
+
+  /** Express middleware; `parseJson` is the app's own JSON body parser, so limits and errors match. */
+  middleware(parseJson: RequestHandler): RequestHandler {
+    const readBody = (req: Request, res: Response): Promise<void> =>
+      new Promise((resolve, reject) => void parseJson(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error('request body could not be read')))));
+    return (req, res, next) => {
+      const route = directRouteOf(req.method, req.url, req.headers);
+      if (!route) return next();
+      labelRoute(req, route.template);
+      // Service logs carry the request id, as nestjs-pino's middleware arranges on the Nest routes.
+      this.logs.runInContext(
+        () => {
+          this.serve(route, req, res, readBody).catch((err: unknown) => sendError(req, res, err));
+        },
+        { bindings: { request_id: requestIdOf(req) } },
+      );
+    };
+  }
+
+  private async serve(route: DirectRoute, req: Request, res: Response, readBody: (req: Request, res: Response) => Promise<void>): Promise<void> {
+    await readBody(req, res);
+    const principal = await authenticateRequest(this.authenticator, req, MCP_CALL);
+    if (route.kind === 'mcp') {
+      this.mcp.assertOrg(principal, route.orgSlug);
+      await this.mcp.post(principal, req, res);
+      return;
+    }
+    const body: unknown = req.body;
+    const request = plainCheckRequest(body) ?? ((await this.validation.transform(body, { type: 'body', metatype: CheckRequestDto })) as CheckRequest);
+    const verdict = await this.checks.check(principal, request, { name: header(req, 'x-mcp-gateway'), version: header(req, 'x-mcp-gateway-version') });
+    const json = JSON.stringify(verdict);
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) }).end(json);
+  }
+}
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
