@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { json, urlencoded } from 'express';
+import type { Server } from 'node:http';
+import { json, urlencoded, type Express } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Env } from '@gatehouse/config';
 import { AppModule } from './app.module.js';
@@ -30,12 +31,18 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   app.use(requestLoggerMiddleware(rootLogger(env)));
   app.use(metricsMiddleware);
   const jsonBody = typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(app.get(DirectRoutes).middleware(jsonBody));
   app.use(jsonBody);
   app.use(typedBodyErrors(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 })));
   app.use(QUEUE_BOARD_PATH, adminKeyMiddleware(env.ADMIN_API_KEY), app.get(QueueBoard).router());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+
+  // The data plane's hot requests are served in front of Express (see DirectRoutes); all others reach it as before.
+  const server: Server = app.getHttpServer();
+  const express: Express = app.getHttpAdapter().getInstance();
+  if (!server.listeners('request').includes(express)) throw new Error('the HTTP server does not hand requests to Express directly');
+  server.removeListener('request', express);
+  server.on('request', app.get(DirectRoutes).listener(express, jsonBody));
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: undefined });

@@ -12,20 +12,18 @@ const httpDuration = new Histogram({
   registers: [registry],
 });
 
-const directRoutes = new WeakMap<Request, string>();
-
-/** The route template of a request answered outside Express's router (the data plane's direct routes). */
-export function labelRoute(req: Request, template: string): void {
-  directRoutes.set(req, template);
-}
-
 /** Labels by route template, never by raw path, so ids cannot explode the series count. */
 export function metricsMiddleware(req: Request, res: Response, next: NextFunction): void {
+  observeDuration(req, res);
+  next();
+}
+
+/** Records the request's duration when it finishes, labelled `route` or, by default, by the Express route it matched. */
+export function observeDuration(req: Request, res: Response, route?: string): void {
   const start = process.hrtime.bigint();
   res.on('finish', () => {
-    const route = directRoutes.get(req) ?? `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? 'unmatched'}`;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+    const label = route ?? `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? 'unmatched'}`;
+    httpDuration.observe({ method: req.method, route: label, status: String(res.statusCode) }, seconds);
   });
-  next();
 }

@@ -56,28 +56,31 @@ export function loggerOptions(env: Env): Params {
 export function requestLoggerMiddleware(root: Logger): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
   return (req, res, next) => {
     const id = typeof req.id === 'string' ? req.id : (req.id = assignRequestId(req, res));
-    const log = root.child({ request_id: id });
-    req.log = log;
-    req.allLogs = [log];
-    if (log.isLevelEnabled('info') && !IGNORED.has(req.url ?? '')) {
-      const started = Date.now();
-      const done = (err?: unknown): void => {
-        res.removeListener('close', done);
-        res.removeListener('finish', done);
-        res.removeListener('error', done);
-        const responseTime = Date.now() - started;
-        const request = { id, method: req.method, url: loggableUrl(req.originalUrl ?? req.url) };
-        if (err instanceof Error || res.statusCode >= 500) {
-          const error = err instanceof Error ? err : new Error(`failed with status code ${res.statusCode}`);
-          log.info({ req: request, res, err: error, responseTime }, 'request errored');
-        } else {
-          log.info({ req: request, res, responseTime }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
-        }
-      };
-      res.on('close', done);
-      res.on('finish', done);
-      res.on('error', done);
-    }
+    attachRequestLog(req, res, root.child({ request_id: id }));
     next();
   };
+}
+
+/** `log` (a child carrying the request id) becomes the request's logger, and writes its access log line. */
+export function attachRequestLog(req: LoggedRequest, res: ServerResponse, log: Logger): void {
+  req.log = log;
+  req.allLogs = [log];
+  if (!log.isLevelEnabled('info') || IGNORED.has(req.url ?? '')) return;
+  const started = Date.now();
+  const done = (err?: unknown): void => {
+    res.removeListener('close', done);
+    res.removeListener('finish', done);
+    res.removeListener('error', done);
+    const responseTime = Date.now() - started;
+    const request = { id: req.id, method: req.method, url: loggableUrl(req.originalUrl ?? req.url) };
+    if (err instanceof Error || res.statusCode >= 500) {
+      const error = err instanceof Error ? err : new Error(`failed with status code ${res.statusCode}`);
+      log.info({ req: request, res, err: error, responseTime }, 'request errored');
+    } else {
+      log.info({ req: request, res, responseTime }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
+    }
+  };
+  res.on('close', done);
+  res.on('finish', done);
+  res.on('error', done);
 }
