@@ -9,7 +9,7 @@ import { CheckRequestDto, plainCheckRequest } from '../check/check.request.js';
 import { observeDuration } from '../health/metrics.js';
 import { attachRequestLog } from '../http/logger.options.js';
 import { assignRequestId } from '../http/request-id.js';
-import { sendError } from '../http/send-error.js';
+import { sendError, sendJson } from '../http/send-error.js';
 import { createValidationPipe } from '../http/validation.pipe.js';
 import { McpHttpService } from '../mcp/mcp-http.service.js';
 import { directRouteOf, type DirectRoute } from './direct-route.js';
@@ -44,49 +44,51 @@ export class DirectRoutes {
    * the app's JSON body parser, so limits and errors match.
    */
   listener(express: Express, parseJson: RequestHandler): (req: IncomingMessage, res: ServerResponse) => void {
-    const readBody = (req: Request, res: Response): Promise<void> =>
+    const parse = parseJson as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+    const readBody = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
       new Promise((resolve, reject) =>
-        void parseJson(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error('request body could not be read')))),
+        parse(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error('request body could not be read')))),
       );
-    return (incoming, outgoing) => {
-      const route = directRouteOf(incoming.method, incoming.url, incoming.headers);
+    return (req: Direct, res) => {
+      const route = directRouteOf(req.method, req.url, req.headers);
       if (!route) {
-        express(incoming, outgoing);
+        express(req, res);
         return;
       }
-      const { req, res } = asExpress(express, incoming, outgoing);
       const id = (req.id = assignRequestId(req, res));
       // Service logs carry the request id, as nestjs-pino's middleware arranges on the Nest routes.
       this.logs.runInContext(
         () => {
           attachRequestLog(req, res, this.logs.logger);
           observeDuration(req, res, route.template);
-          this.serve(route, req, res, readBody).catch((err: unknown) => sendError(req, res, err));
+          this.serve(route, req, res, readBody, express).catch((err: unknown) => sendError(req, res, err));
         },
         { bindings: { request_id: id } },
       );
     };
   }
 
-  private async serve(route: DirectRoute, req: Request, res: Response, readBody: (req: Request, res: Response) => Promise<void>): Promise<void> {
+  private async serve(route: DirectRoute, req: Direct, res: ServerResponse, readBody: (req: IncomingMessage, res: ServerResponse) => Promise<void>, express: Express): Promise<void> {
     await readBody(req, res);
     const principal = await authenticateRequest(this.authenticator, req, MCP_CALL);
     if (route.kind === 'mcp') {
       this.mcp.assertOrg(principal, route.orgSlug);
-      await this.mcp.post(principal, req, res);
+      const ex = asExpress(express, req, res);
+      await this.mcp.post(principal, ex.req, ex.res);
       return;
     }
-    const body: unknown = req.body;
-    const request = plainCheckRequest(body) ?? ((await this.validation.transform(body, { type: 'body', metatype: CheckRequestDto })) as CheckRequest);
+    const request = plainCheckRequest(req.body) ?? ((await this.validation.transform(req.body, { type: 'body', metatype: CheckRequestDto })) as CheckRequest);
     const verdict = await this.checks.check(principal, request, { name: header(req, 'x-mcp-gateway'), version: header(req, 'x-mcp-gateway-version') });
-    const json = JSON.stringify(verdict);
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) }).end(json);
+    sendJson(res, 200, verdict);
   }
 }
 
-/** What Express does to a request on entry (`app.handle`), so the shared pieces — parser, `sendError`, the MCP transport — get the objects they expect. */
-function asExpress(express: Express, incoming: IncomingMessage, outgoing: ServerResponse): { req: Request & { id?: unknown }; res: Response } {
-  const req = Object.setPrototypeOf(incoming, express.request) as Request & { id?: unknown };
+/** A request on a direct route: its id, and its body once the JSON parser has read it. */
+type Direct = IncomingMessage & { id?: unknown; body?: unknown };
+
+/** What Express does to a request on entry (`app.handle`), for the MCP transport, which works on Express's objects. */
+function asExpress(express: Express, incoming: IncomingMessage, outgoing: ServerResponse): { req: Request; res: Response } {
+  const req = Object.setPrototypeOf(incoming, express.request) as Request;
   const res = Object.setPrototypeOf(outgoing, express.response) as Response;
   req.res = res;
   res.req = req;
@@ -95,7 +97,7 @@ function asExpress(express: Express, incoming: IncomingMessage, outgoing: Server
   return { req, res };
 }
 
-function header(req: Request, name: string): string | undefined {
+function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return typeof v === 'string' ? v : undefined;
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
@@ -19,11 +20,11 @@ export function metricsMiddleware(req: Request, res: Response, next: NextFunctio
 }
 
 /** Records the request's duration when it finishes, labelled `route` or, by default, by the Express route it matched. */
-export function observeDuration(req: Request, res: Response, route?: string): void {
+export function observeDuration(req: IncomingMessage & { baseUrl?: string; route?: unknown }, res: ServerResponse, route?: string): void {
   const start = process.hrtime.bigint();
   res.on('finish', () => {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const label = route ?? `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? 'unmatched'}`;
+    const label = route ?? `${req.baseUrl ?? ''}${(req.route as { path?: string } | undefined)?.path ?? 'unmatched'}`;
     httpDuration.observe({ method: req.method, route: label, status: String(res.statusCode) }, seconds);
   });
 }

@@ -1,5 +1,5 @@
 import { HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError, RateLimitedError, type FieldProblem } from '@gatehouse/common';
 import { errorBody, STATUS_BY_KIND } from './error-body.js';
 import { requestIdOf } from './request-id.js';
@@ -31,16 +31,25 @@ export interface Described {
 }
 
 /** Status, code and message of anything thrown, as SPEC §5 answers it. */
-export function describeError(exception: unknown, req: Request): Described {
+export function describeError(exception: unknown, req: IncomingMessage & { id?: unknown }): Described {
   if (exception instanceof DomainError) {
     return { status: STATUS_BY_KIND[exception.kind], code: exception.code, message: exception.message, details: exception.details };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const message = status === 404 ? `No route for ${req.method} ${req.path}` : status < 500 ? exception.message : 'Internal server error';
+    const message = status === 404 ? `No route for ${req.method} ${(req.url ?? '').split('?')[0]}` : status < 500 ? exception.message : 'Internal server error';
     return { status, code: HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message };
   }
   return { status: 500, code: 'internal_error', message: `Internal server error (request id ${requestIdOf(req)})` };
+}
+
+/** A JSON answer on the bare Node response (what Express's res.json writes, without its ETag). */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const json = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }
 
 /**
@@ -48,7 +57,7 @@ export function describeError(exception: unknown, req: Request): Described {
  * Nest's filter and for the data plane's direct routes alike. Unknown errors
  * are logged with the request id and answered without detail.
  */
-export function sendError(req: Request, res: Response, exception: unknown): void {
+export function sendError(req: IncomingMessage & { id?: unknown }, res: ServerResponse, exception: unknown): void {
   const requestId = requestIdOf(req);
   const { status, code, message, details } = describeError(exception, req);
   if (status >= 500) logServerError(exception, requestId);
@@ -57,5 +66,5 @@ export function sendError(req: Request, res: Response, exception: unknown): void
   if (status === 401 && !res.getHeader('WWW-Authenticate')) {
     res.setHeader('WWW-Authenticate', `Bearer realm="gatehouse", error="invalid_token"`);
   }
-  res.status(status).json(errorBody(status, code, message, requestId, details));
+  sendJson(res, status, errorBody(status, code, message, requestId, details));
 }
