@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Express, Request, RequestHandler, Response } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { AuthenticatorService, type Scope } from '@gatehouse/credentials';
 import { CheckService, type CheckRequest } from '@gatehouse/dataplane';
@@ -61,20 +61,19 @@ export class DirectRoutes {
         () => {
           attachRequestLog(req, res, this.logs.logger);
           observeDuration(req, res, route.template);
-          this.serve(route, req, res, readBody, express).catch((err: unknown) => sendError(req, res, err));
+          this.serve(route, req, res, readBody).catch((err: unknown) => sendError(req, res, err));
         },
         { bindings: { request_id: id } },
       );
     };
   }
 
-  private async serve(route: DirectRoute, req: Direct, res: ServerResponse, readBody: (req: IncomingMessage, res: ServerResponse) => Promise<void>, express: Express): Promise<void> {
+  private async serve(route: DirectRoute, req: Direct, res: ServerResponse, readBody: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<void> {
     await readBody(req, res);
     const principal = await authenticateRequest(this.authenticator, req, MCP_CALL);
     if (route.kind === 'mcp') {
       this.mcp.assertOrg(principal, route.orgSlug);
-      const ex = asExpress(express, req, res);
-      await this.mcp.post(principal, ex.req, ex.res);
+      await this.mcp.post(principal, req, res);
       return;
     }
     const request = plainCheckRequest(req.body) ?? ((await this.validation.transform(req.body, { type: 'body', metatype: CheckRequestDto })) as CheckRequest);
@@ -85,17 +84,6 @@ export class DirectRoutes {
 
 /** A request on a direct route: its id, and its body once the JSON parser has read it. */
 type Direct = IncomingMessage & { id?: unknown; body?: unknown };
-
-/** What Express does to a request on entry (`app.handle`), for the MCP transport, which works on Express's objects. */
-function asExpress(express: Express, incoming: IncomingMessage, outgoing: ServerResponse): { req: Request; res: Response } {
-  const req = Object.setPrototypeOf(incoming, express.request) as Request;
-  const res = Object.setPrototypeOf(outgoing, express.response) as Response;
-  req.res = res;
-  res.req = req;
-  res.locals = Object.create(null) as Record<string, unknown>;
-  req.originalUrl = req.url;
-  return { req, res };
-}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import {
@@ -12,7 +13,6 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Request, Response } from 'express';
 
 /**
  * The one POST shape that carries nearly all traffic — a single, valid
@@ -22,7 +22,7 @@ import type { Request, Response } from 'express';
  * SDK's StreamableHTTPServerTransport, which answers it exactly as the spec
  * and the SDK say.
  */
-export function singleMessageOf(req: Request, body: unknown): JSONRPCMessage | null {
+export function singleMessageOf(req: IncomingMessage, body: unknown): JSONRPCMessage | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const accept = req.headers.accept;
   if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return null;
@@ -53,8 +53,8 @@ export class JsonResponseTransport implements Transport {
   private awaiting: RequestId | null = null;
 
   constructor(
-    private readonly req: Request,
-    private readonly res: Response,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
   ) {}
 
   start(): Promise<void> {
@@ -101,9 +101,10 @@ function webHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function requestUrl(req: Request): URL | undefined {
+/** The URL the request reached, with the scheme of the connection it came on. */
+function requestUrl(req: IncomingMessage): URL | undefined {
   try {
-    return new URL(req.originalUrl, `${req.protocol}://${req.headers.host ?? 'localhost'}`);
+    return new URL(req.url ?? '/', `${(req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
   } catch {
     return undefined;
   }

@@ -1,17 +1,22 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@gatehouse/common';
 import type { Principal } from '@gatehouse/credentials';
 import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehouse/dataplane';
+import { sendJson } from '../http/send-error.js';
 import { JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
 const HEARTBEAT_MS = 15_000;
 
+/** The body of a request as the JSON parser left it. */
+type Request = IncomingMessage & { body?: unknown };
+type Response = ServerResponse;
+
 function jsonRpcError(res: Response, status: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+  sendJson(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 }
 
 /**
@@ -100,7 +105,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
     const session = await this.session(p, req, res);
     if (!session) return;
     await this.sessions.delete(session.id);
-    res.status(200).end();
+    res.writeHead(200).end();
   }
 
   /** The caller's session, or an answer already sent: 400 without the header, 404 for any other credential's. */
