@@ -6,8 +6,6 @@ import { checkUpstreamUrl, isForbiddenAddress } from './upstream-address.js';
 
 export class UpstreamRefused extends Error {}
 
-const MAX_REDIRECTS = 5;
-
 type Fetch = typeof fetch;
 
 type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
@@ -43,6 +41,26 @@ function publicOnlyDispatcher(): Agent {
   return publicOnly;
 }
 
+let anyAddress: Agent | undefined;
+/** The undici dispatcher for upstream requests: connect-time checked unless private upstreams are allowed. */
+export function upstreamDispatcher(allowPrivate: boolean): Agent {
+  if (!allowPrivate) return publicOnlyDispatcher();
+  anyAddress ??= new Agent();
+  return anyAddress;
+}
+
+/** Refuses an upstream URL that is malformed, or whose host resolves to a private address (unless allowed). */
+export async function assertUpstreamAllowed(target: string, allowPrivate: boolean): Promise<void> {
+  const check = checkUpstreamUrl(target, allowPrivate);
+  if (!check.ok) throw new UpstreamRefused(`upstream URL ${check.reason}`);
+  if (allowPrivate || check.literalAddress) return;
+  const addresses = await lookup(check.url.hostname, { all: true, verbatim: true });
+  const bad = addresses.find((a) => isForbiddenAddress(a.address));
+  if (bad) throw new UpstreamRefused(`upstream host ${check.url.hostname} resolves to a private address (${bad.address})`);
+}
+
+export const MAX_UPSTREAM_REDIRECTS = 5;
+
 /**
  * fetch for upstream MCP servers: every hop (the first request and each
  * redirect) is parsed, its host resolved, and refused if any address is
@@ -54,20 +72,11 @@ export function createGuardedFetch(allowPrivate: boolean, base?: Fetch): Fetch {
   // With the real network, connections are checked again as they are made (see checkedLookup).
   const send: Fetch =
     base ?? (allowPrivate ? fetch : (input, init) => fetch(input, { ...init, dispatcher: publicOnlyDispatcher() }));
-  const assertAllowed = async (target: string): Promise<void> => {
-    const check = checkUpstreamUrl(target, allowPrivate);
-    if (!check.ok) throw new UpstreamRefused(`upstream URL ${check.reason}`);
-    if (allowPrivate || check.literalAddress) return;
-    const addresses = await lookup(check.url.hostname, { all: true, verbatim: true });
-    const bad = addresses.find((a) => isForbiddenAddress(a.address));
-    if (bad) throw new UpstreamRefused(`upstream host ${check.url.hostname} resolves to a private address (${bad.address})`);
-  };
-
   const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let request: RequestInit = { ...init, redirect: 'manual' };
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      await assertAllowed(url);
+    for (let hop = 0; hop <= MAX_UPSTREAM_REDIRECTS; hop++) {
+      await assertUpstreamAllowed(url, allowPrivate);
       const res = await send(url, request).catch((err: unknown) => {
         // fetch wraps what the connect-time check said in "fetch failed"; say it plainly.
         const cause = err instanceof Error ? err.cause : undefined;
@@ -77,7 +86,7 @@ export function createGuardedFetch(allowPrivate: boolean, base?: Fetch): Fetch {
       url = new URL(res.headers.get('location')!, url).href;
       if (res.status === 303) request = { ...request, method: 'GET', body: undefined };
     }
-    throw new UpstreamRefused(`more than ${MAX_REDIRECTS} redirects`);
+    throw new UpstreamRefused(`more than ${MAX_UPSTREAM_REDIRECTS} redirects`);
   };
   return guarded;
 }

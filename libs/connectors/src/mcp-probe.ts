@@ -1,11 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectorConfig } from './connector-config.js';
 import { createGuardedFetch } from './guarded-fetch.js';
+import { StreamableHttpClientTransport } from './streamable-http.transport.js';
 
 export interface UpstreamOptions {
   allowPrivateUpstreams: boolean;
@@ -104,10 +104,7 @@ export function withOwnAbortSignal(base: Fetch): Fetch {
 export function createTransport(c: Exclude<ConnectorConfig, { type: 'postgresql' }>, opts: UpstreamOptions): Transport {
   switch (c.type) {
     case 'mcp_http':
-      return new StreamableHTTPClientTransport(new URL(c.config.url), {
-        fetch: withOwnAbortSignal(createGuardedFetch(opts.allowPrivateUpstreams)),
-        requestInit: { headers: c.config.headers ?? {} },
-      });
+      return new StreamableHttpClientTransport(new URL(c.config.url), { headers: c.config.headers ?? {}, allowPrivateUpstreams: opts.allowPrivateUpstreams });
     case 'mcp_sse':
       return new SSEClientTransport(new URL(c.config.url), {
         fetch: withOwnAbortSignal(createGuardedFetch(opts.allowPrivateUpstreams)),
