@@ -69,10 +69,17 @@ try {
   await latencies(viaGateway, 200, 'everything__echo');
   // Interleave the two measurements so they see the same machine state.
   const half = Math.floor(callsC1 / 2);
+  let apiCpuC1 = 0;
+  const onGateway = async (): Promise<number[]> => {
+    const before = server.apiCpuSeconds();
+    const out = await latencies(viaGateway, half, 'everything__echo');
+    apiCpuC1 += server.apiCpuSeconds() - before;
+    return out;
+  };
   const d1 = await latencies(direct, half, 'echo');
-  const g1 = await latencies(viaGateway, half, 'everything__echo');
+  const g1 = await onGateway();
   const d2 = await latencies(direct, half, 'echo');
-  const g2 = await latencies(viaGateway, half, 'everything__echo');
+  const g2 = await onGateway();
   const d = [...d1, ...d2].sort((a, b) => a - b);
   const g = [...g1, ...g2].sort((a, b) => a - b);
 
@@ -101,6 +108,7 @@ try {
           direct_ms: { p50: f(percentile(d, 50)), p99: f(percentile(d, 99)) },
           gateway_ms: { p50: f(percentile(g, 50)), p99: f(percentile(g, 99)) },
           added_ms: { p50: f(percentile(g, 50) - percentile(d, 50)), p99: f(percentile(g, 99) - percentile(d, 99)) },
+          api_cpu_us_per_call: Math.round((apiCpuC1 * 1e6) / g.length),
         },
         concurrency_32: {
           seconds: secondsC32,

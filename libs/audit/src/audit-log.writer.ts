@@ -1,68 +1,26 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { Batcher, type BatcherOptions, type Queued } from '@gatehouse/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import type { AuditOutcome, NewAuditEntry } from './audit-log.repository.js';
 
 const MAX_BATCH = 1000;
 /**
+ * Group commit for the audit log: `record` resolves only once the entry is
+ * durably in Postgres, but entries arriving while a write is in flight ride
+ * together in the next multi-row INSERT, so durability does not cap
+ * throughput. A failed batch rejects every caller in it: they fail closed.
  * One batch in flight per kind. More parallel writers looked like more
  * throughput but meant batches of one or two rows and a Postgres round trip
  * (and a Prisma query, and socket writes) per entry: under load the Node
  * side, not the commit, was the limit. With one writer, everything that
  * arrives during a commit rides in the next one.
  */
-const MAX_IN_FLIGHT = 1;
+const GROUP_COMMIT: BatcherOptions = { maxBatch: MAX_BATCH, maxInFlight: 1 };
 
-interface Pending<T> {
-  item: T;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-/**
- * Group commit for the audit log. `record` resolves only once the entry is
- * durably in Postgres, but entries arriving while a write is in flight ride
- * together in the next multi-row INSERT, so durability does not cap
- * throughput. A failed batch rejects every caller in it: they fail closed.
- */
-class GroupCommitter<T> {
-  private queue: Pending<T>[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-
-  constructor(private readonly write: (batch: T[]) => Promise<void>) {}
-
-  submit(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      // Entries submitted in the same turn of the event loop share the first write too.
-      if (!this.scheduled && this.inFlight < MAX_IN_FLIGHT) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.pump();
-        });
-      }
-    });
-  }
-
-  get idle(): boolean {
-    return this.inFlight === 0 && this.queue.length === 0;
-  }
-
-  private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      this.inFlight++;
-      this.write(batch.map((p) => p.item)).then(
-        () => batch.forEach((p) => p.resolve()),
-        (err: unknown) => batch.forEach((p) => p.reject(err)),
-      ).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
+async function settleAll<T>(batch: Queued<T>[], write: (items: T[]) => Promise<void>): Promise<void> {
+  await write(batch.map((q) => q.item));
+  for (const q of batch) q.resolve();
 }
 
 /**
@@ -86,8 +44,8 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
 @Injectable()
 export class AuditLogWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(AuditLogWriter.name);
-  private readonly entries: GroupCommitter<NewAuditEntry>;
-  private readonly outcomes: GroupCommitter<AuditOutcome>;
+  private readonly entries: Batcher<NewAuditEntry>;
+  private readonly outcomes: Batcher<AuditOutcome>;
   /** One connection per committer: each has one batch in flight at most. */
   private readonly pool: pg.Pool;
 
@@ -96,8 +54,8 @@ export class AuditLogWriter implements OnApplicationShutdown {
     this.pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 3000, query_timeout: 10_000 });
     // An idle connection that drops is replaced on next use; the failure reaches callers only through a query.
     this.pool.on('error', (err) => this.logger.warn(`audit connection lost: ${err.message}`));
-    this.entries = new GroupCommitter((batch) => this.insert(batch));
-    this.outcomes = new GroupCommitter((batch) => this.completeMany(batch));
+    this.entries = new Batcher((batch) => settleAll(batch, (items) => this.insert(items)), GROUP_COMMIT);
+    this.outcomes = new Batcher((batch) => settleAll(batch, (items) => this.completeMany(items)), GROUP_COMMIT);
   }
 
   private async insert(entries: NewAuditEntry[]): Promise<void> {

@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './pagination.js';
 export * from './secrets.js';
 export * from './repo-root.js';
+export * from './batcher.js';

@@ -17,6 +17,11 @@ import { UpstreamPool, UpstreamUnavailable } from './upstream-pool.js';
 export interface CallContext {
   principal: Principal;
   gateway: GatewaySelector;
+  /**
+   * The rate limit of this request's one tools/call, already on its way to
+   * Redis (started alongside the session lookup); taken by the first call.
+   */
+  limit?: { pending: Promise<void> | undefined };
 }
 
 export class UnknownToolError extends Error {}
@@ -56,7 +61,7 @@ export class CallPipelineService {
     const started = performance.now();
     const p = ctx.principal;
     // The limit's Redis round trip overlaps the lookups; it is settled before anything is written or sent.
-    const limited = this.rateLimit(p);
+    const limited = takeLimit(ctx) ?? this.rateLimit(p);
     limited.catch(() => undefined);
     const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
     const tool = catalog.tools.get(name);
@@ -245,6 +250,12 @@ export class CallPipelineService {
       this.limits.consume({ name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, p.orgId),
     ]);
   }
+}
+
+function takeLimit(ctx: CallContext): Promise<void> | undefined {
+  const pending = ctx.limit?.pending;
+  if (ctx.limit) ctx.limit.pending = undefined;
+  return pending;
 }
 
 /** The policy asked for approval and it was given: the call goes on, and the audit says why. */

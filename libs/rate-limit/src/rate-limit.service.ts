@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RateLimitedError } from '@gatehouse/common';
+import { Batcher, RateLimitedError, type Queued } from '@gatehouse/common';
 import { RedisService } from '@gatehouse/redis';
 
 export interface LimitSpec {
@@ -36,67 +36,45 @@ const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 /** Keys per script call; a bigger burst is split. */
 const MAX_BATCH = 256;
 
-interface Pending {
+interface Consume {
   key: string;
   points: number;
   durationSeconds: number;
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /**
- * Fixed-window limits in Redis, so they hold across api replicas. Every
- * consume issued during one turn of the event loop (both limits of a request,
- * and those of every other request parsed in the same turn) travels in a
- * single script call: one Redis round trip and one socket write instead of
- * one per limit.
+ * Fixed-window limits in Redis, so they hold across api replicas. Consumes
+ * are batched (both limits of a request, and under load those of every
+ * request that arrives while a script call is out) into one script call: one
+ * Redis round trip and one socket write instead of one per limit. When Redis
+ * is not busy with a batch, a consume leaves at once.
  */
 @Injectable()
 export class RateLimitService {
-  private pending: Pending[] = [];
-  private scheduled = false;
+  private readonly batches = new Batcher<Consume>((batch) => this.run(batch), { maxBatch: MAX_BATCH, maxInFlight: 2 });
 
   constructor(private readonly redis: RedisService) {}
 
   /** Consumes one point or throws RateLimitedError with the seconds to wait. */
   consume(spec: LimitSpec, key: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.batches.submit({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const all = this.pending;
-    this.pending = [];
-    for (let i = 0; i < all.length; i += MAX_BATCH) void this.run(all.slice(i, i + MAX_BATCH));
-  }
-
-  private async run(batch: Pending[]): Promise<void> {
-    let result: unknown;
-    try {
-      result = await this.eval(
-        batch.map((p) => p.key),
-        batch.map((p) => String(p.durationSeconds)),
-      );
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
-    }
+  private async run(batch: Queued<Consume>[]): Promise<void> {
+    const result = await this.eval(
+      batch.map((q) => q.item.key),
+      batch.map((q) => String(q.item.durationSeconds)),
+    );
     const values = Array.isArray(result) ? (result as unknown[]) : [];
-    batch.forEach((p, i) => {
+    batch.forEach((q, i) => {
       const consumed = Number(values[2 * i]);
       const msBeforeNext = Number(values[2 * i + 1]);
       if (!Number.isFinite(consumed) || !Number.isFinite(msBeforeNext)) {
-        p.reject(new Error('rate limit: unexpected answer from Redis'));
-      } else if (consumed > p.points) {
-        p.reject(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000))));
+        q.reject(new Error('rate limit: unexpected answer from Redis'));
+      } else if (consumed > q.item.points) {
+        q.reject(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000))));
       } else {
-        p.resolve();
+        q.resolve();
       }
     });
   }

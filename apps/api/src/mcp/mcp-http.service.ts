@@ -60,10 +60,13 @@ export class McpHttpService implements BeforeApplicationShutdown {
       res.setHeader('Mcp-Session-Id', sessionId);
       ctx = { principal: p, gateway: gatewayHeader };
     } else {
+      // A lone tools/call: its rate limit's Redis round trip runs alongside the session's.
+      const limit = isToolCall(body) ? { pending: this.pipeline.rateLimit(p) } : undefined;
+      limit?.pending?.catch(() => undefined);
       const session = await this.session(p, req, res);
       if (!session) return;
       sessionId = session.id;
-      ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined } };
+      ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined }, limit };
     }
     const server = this.servers.create(ctx, sessionId);
     const single = singleMessageOf(req, body);
@@ -122,6 +125,10 @@ export class McpHttpService implements BeforeApplicationShutdown {
     }
     return { id, gatewayName: session.gatewayName, gatewayVersion: session.gatewayVersion };
   }
+}
+
+function isToolCall(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && (body as { method?: unknown }).method === 'tools/call';
 }
 
 function header(req: Request, name: string): string | undefined {
