@@ -55,7 +55,8 @@ export class AuditLogWriter implements OnApplicationShutdown {
     // An idle connection that drops is replaced on next use; the failure reaches callers only through a query.
     this.pool.on('error', (err) => this.logger.warn(`audit connection lost: ${err.message}`));
     this.entries = new Batcher((batch) => settleAll(batch, (items) => this.insert(items)), GROUP_COMMIT);
-    this.outcomes = new Batcher((batch) => settleAll(batch, (items) => this.completeMany(items)), GROUP_COMMIT);
+    // Nobody waits on an outcome: it goes after the answer is written.
+    this.outcomes = new Batcher((batch) => settleAll(batch, (items) => this.completeMany(items)), { ...GROUP_COMMIT, start: 'after-turn' });
   }
 
   private async insert(entries: NewAuditEntry[]): Promise<void> {

@@ -66,4 +66,18 @@ describe('Batcher', () => {
     const results = await Promise.allSettled([1, 2, 3].map((n) => b.submit(n)));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
   });
+
+  it('can leave an idle start until after the current turn, for work nobody waits on', async () => {
+    const order: string[] = [];
+    const b = new Batcher<number>((batch) => {
+      order.push('write');
+      batch.forEach((q) => q.resolve());
+      return Promise.resolve();
+    }, { maxBatch: 10, maxInFlight: 1, start: 'after-turn' });
+    const done = b.submit(1);
+    await Promise.resolve();
+    order.push('answer');
+    await done;
+    expect(order).toEqual(['answer', 'write']);
+  });
 });

@@ -9,6 +9,12 @@ export interface BatcherOptions {
   maxBatch: number;
   /** Writes at once; what arrives while they run waits for the next. */
   maxInFlight: number;
+  /**
+   * When an idle batcher's first item leaves: on a microtask (default; for
+   * work a caller is waiting on), or after the event loop's current turn, for
+   * work nobody waits on, so it never delays the answer being written.
+   */
+  start?: 'microtask' | 'after-turn';
 }
 
 /**
@@ -36,10 +42,12 @@ export class Batcher<T> {
       this.queue.push({ item, resolve, reject });
       if (!this.scheduled && this.inFlight < this.opts.maxInFlight) {
         this.scheduled = true;
-        queueMicrotask(() => {
+        const go = (): void => {
           this.scheduled = false;
           this.pump();
-        });
+        };
+        if (this.opts.start === 'after-turn') setImmediate(go);
+        else queueMicrotask(go);
       }
     });
   }
