@@ -148,6 +148,33 @@ describe('approvals: held calls, decisions on another replica, grants', () => {
     await client.close();
   }, 30_000);
 
+  it('screens the arguments before asking: nobody is asked to approve what the input guardrails block', async () => {
+    await a.http
+      .post('/api/gateways')
+      .set(bearer(org.ownerKey))
+      .send({
+        saved_name: 'screened',
+        servers_config: {
+          servers: [{ saved_name: 'local', server_version: 'v1', input_guardrails_config: { enabled: true, guardrail_name: 'g', additional_config: {}, block: ['secrets'] } }],
+        },
+      })
+      .expect(201);
+    const { client } = await connectMcp(a, org.slug, agent.secret, { headers: { 'X-MCP-Gateway': 'screened' } });
+    const asked = async () =>
+      ((await a.http.get('/api/approvals?tool=send_email&limit=100').set(bearer(org.ownerKey)).expect(200)).body as { approvals: ApprovalBody[] }).approvals.length;
+    const before = { approvals: await asked(), calls: calls().length };
+    const blocked = (await client.callTool({ name: 'local__send_email', arguments: { to: 'dave@example.com', body: 'key AKIAIOSFODNN7EXAMPLE' } })) as CallToolResult;
+    expect(blocked.isError).toBe(true);
+    expect(text(blocked)).toMatch(/Blocked by input guardrail/);
+    expect(await asked()).toBe(before.approvals);
+    expect(calls().length).toBe(before.calls);
+    // Clean arguments on the same gateway are still asked about.
+    const held = (await client.callTool({ name: 'local__send_email', arguments: { to: 'dave@example.com', body: 'hello' } })) as CallToolResult;
+    expect(text(held)).toMatch(/waiting for a person/);
+    expect(await asked()).toBe(before.approvals + 1);
+    await client.close();
+  }, 30_000);
+
   it('a denial ends the held call with the reason and nothing reaches the upstream', async () => {
     const { client } = await connectMcp(a, org.slug, agent.secret);
     const before = calls().length;

@@ -78,19 +78,23 @@ export class CallPipelineService {
       await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' });
       return errorResult(`Denied by policy: ${verdict.reason}`);
     }
+    // Screened before anyone is asked: a person never approves what the guardrails would block,
+    // and a one-time approval is never spent on a call they refuse.
+    const input = tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
+    if (input?.action === 'block') {
+      await this.recordOrFail({
+        ...this.entry(ctx, catalog, tool, verdict), decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings),
+      });
+      return errorResult(`Blocked by input guardrail (${(input.blocked_by ?? []).join(', ')}): the arguments were not sent upstream.`);
+    }
+    if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
+
     if (verdict.decision === 'require_approval') {
       const approved = await this.approve(ctx, catalog, tool, verdict, args, signal, elapsed);
       if (!approved.ok) return approved.result;
       verdict = approved.verdict;
     }
     const base = this.entry(ctx, catalog, tool, verdict);
-
-    const input = tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
-    if (input?.action === 'block') {
-      await this.recordOrFail({ ...base, decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings) });
-      return errorResult(`Blocked by input guardrail (${(input.blocked_by ?? []).join(', ')}): the arguments were not sent upstream.`);
-    }
-    if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
 
     // Durable before the upstream sees anything: fail closed.
     const audited = await this.recordOrFail({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined });
