@@ -55,6 +55,19 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
     await client.close();
   }, 30_000);
 
+  it('starts a new upstream session, once, when a restarted upstream no longer knows the old one', async () => {
+    const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    const { client } = await connectMcp(t, org.slug, key);
+    expect(text((await client.callTool({ name: 'remote__echo', arguments: { message: 'before' } })) as CallToolResult)).toContain('before');
+    const port = Number(new URL(upstream.url).port);
+    await upstream.stop();
+    upstream = await startEverythingHttp('streamableHttp', port);
+    const after = (await client.callTool({ name: 'remote__echo', arguments: { message: 'after the restart' } })) as CallToolResult;
+    expect(after.isError).toBeFalsy();
+    expect(text(after)).toContain('after the restart');
+    await client.close();
+  }, 30_000);
+
   it('rate-limits: 429 with Retry-After outside a session, an MCP error result inside one', async () => {
     const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
     const { client } = await connectMcp(t, org.slug, key);

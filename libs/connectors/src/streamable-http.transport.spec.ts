@@ -122,6 +122,21 @@ describe('StreamableHttpClientTransport', () => {
     expect((err as Error).message).toContain('session not found');
   });
 
+  it('tells a lost session (404 or 400 to a request that carried one) from other refusals', async () => {
+    let refused = 0;
+    const { url } = await serve((req, res, body) => {
+      if (!req.headers['mcp-session-id'] && !body.includes('"id":0')) {
+        return void res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's-1' }).end('{"jsonrpc":"2.0","id":1,"result":{}}');
+      }
+      res.writeHead(refused++ === 1 ? 404 : 400, { 'content-type': 'text/plain' }).end('unknown session');
+    });
+    expect(await transport(url).t.send(ping(0)).catch((e: unknown) => e)).toMatchObject({ status: 400, sessionLost: false });
+    const { t } = transport(url);
+    await t.send(ping(1));
+    expect(await t.send(ping(2)).catch((e: unknown) => e)).toMatchObject({ status: 404, sessionLost: true });
+    expect(await t.send(ping(3)).catch((e: unknown) => e)).toMatchObject({ status: 400, sessionLost: true });
+  });
+
   it('follows a same-origin 307 with the same body, and no other redirect', async () => {
     const { url, seen } = await serve((req, res) => {
       if (req.url === '/mcp') return void res.writeHead(307, { location: '/mcp2' }).end();

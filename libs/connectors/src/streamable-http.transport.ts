@@ -10,8 +10,19 @@ export class UpstreamHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The request carried a session id (so a 404/400 may mean the upstream no longer knows the session). */
+    readonly withSession = false,
   ) {
     super(message);
+  }
+
+  /**
+   * The upstream refused the session before processing anything: 404 as the
+   * spec says (the client must start a new session), or the 400 some servers
+   * (server-everything among them) answer for a session id they do not know.
+   */
+  get sessionLost(): boolean {
+    return this.withSession && (this.status === 404 || this.status === 400);
   }
 }
 
@@ -73,7 +84,7 @@ export class StreamableHttpClientTransport implements Transport {
       if (res.statusCode === 202) return void (await res.body.dump());
       if (res.statusCode < 200 || res.statusCode >= 300) {
         const text = await res.body.text().catch(() => '');
-        throw new UpstreamHttpError(res.statusCode, `Error POSTing to endpoint (HTTP ${res.statusCode}): ${text.slice(0, 200)}`);
+        throw new UpstreamHttpError(res.statusCode, `Error POSTing to endpoint (HTTP ${res.statusCode}): ${text.slice(0, 200)}`, headers['mcp-session-id'] !== undefined);
       }
       const type = String(res.headers['content-type'] ?? '').toLowerCase();
       if (type.startsWith('text/event-stream')) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { createTransport, type ConnectorConfig } from '@gatehouse/connectors';
+import { createTransport, UpstreamHttpError, type ConnectorConfig } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 type McpConfig = Exclude<ConnectorConfig, { type: 'postgresql' }>;
@@ -53,27 +53,34 @@ export class UpstreamPool implements OnApplicationShutdown {
       throw new UpstreamUnavailable('circuit_open', 'upstream is failing; calls are paused for a short while');
     }
     const key = `${connectorId}:${configKey}`;
-    let pooled: PooledClient;
-    try {
-      pooled = await this.connect(key, config);
-    } catch (err) {
-      this.breaker.failure(connectorId);
-      throw new UpstreamUnavailable('upstream_unreachable', `upstream unreachable: ${(err as Error).message}`);
-    }
-    pooled.lastUsed = Date.now();
-    try {
-      // The SDK sends notifications/cancelled upstream when the signal aborts or the timeout fires.
-      const result = (await pooled.client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallToolResult;
-      this.breaker.success(connectorId);
-      return result;
-    } catch (err) {
-      const message = (err as Error).message;
-      if (signal.aborted) throw new UpstreamUnavailable('upstream_error', 'call cancelled');
-      this.breaker.failure(connectorId);
-      // A failed transport poisons the session; a tool error does not reach here (it is a result).
-      await this.drop(key);
-      if (/timed? ?out/i.test(message)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer within ${timeoutMs} ms`);
-      throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message.split('\n')[0].slice(0, 200)}`);
+    for (let attempt = 1; ; attempt++) {
+      let pooled: PooledClient;
+      try {
+        pooled = await this.connect(key, config);
+      } catch (err) {
+        this.breaker.failure(connectorId);
+        throw new UpstreamUnavailable('upstream_unreachable', `upstream unreachable: ${(err as Error).message}`);
+      }
+      pooled.lastUsed = Date.now();
+      try {
+        // The SDK sends notifications/cancelled upstream when the signal aborts or the timeout fires.
+        const result = (await pooled.client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallToolResult;
+        this.breaker.success(connectorId);
+        return result;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (signal.aborted) throw new UpstreamUnavailable('upstream_error', 'call cancelled');
+        // A failed transport poisons the session; a tool error does not reach here (it is a result).
+        await this.drop(key);
+        // The upstream forgot the session (it restarted, or expired it) and processed nothing: a new session, once.
+        if (attempt === 1 && err instanceof UpstreamHttpError && err.sessionLost) {
+          this.logger.debug(`upstream session of ${connectorId} lost (HTTP ${err.status}); starting a new one`);
+          continue;
+        }
+        this.breaker.failure(connectorId);
+        if (/timed? ?out/i.test(message)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer within ${timeoutMs} ms`);
+        throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message.split('\n')[0].slice(0, 200)}`);
+      }
     }
   }
 

@@ -21,9 +21,9 @@ export interface RunningUpstream {
   stop(): Promise<void>;
 }
 
-/** The real @modelcontextprotocol/server-everything over HTTP (streamable or legacy SSE) on a free port. */
-export async function startEverythingHttp(transport: 'streamableHttp' | 'sse'): Promise<RunningUpstream> {
-  const port = await freePort();
+/** The real @modelcontextprotocol/server-everything over HTTP (streamable or legacy SSE) on a free port, or on `onPort` (to restart one). */
+export async function startEverythingHttp(transport: 'streamableHttp' | 'sse', onPort?: number): Promise<RunningUpstream> {
+  const port = onPort ?? (await freePort());
   const child = spawn(process.execPath, [EVERYTHING_SERVER, transport], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server-everything did not start')), 15_000);
