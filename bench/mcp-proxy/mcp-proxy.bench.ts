@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { withOwnAbortSignal } from '@gatehouse/connectors';
 import { createBenchOrg, percentile, processCpuSeconds, startBenchServer } from '../common/harness.js';
 
 /**
@@ -21,7 +22,8 @@ const server = await startBenchServer({ ALLOW_PRIVATE_UPSTREAMS: 'true', DATA_PL
 
 async function client(url: string, headers: Record<string, string> = {}): Promise<Client> {
   const c = new Client({ name: 'bench', version: '1' });
-  await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  // Each request its own abort signal: the SDK's transport otherwise piles an 'abort' listener per call on one signal.
+  await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, fetch: withOwnAbortSignal(fetch) }));
   return c;
 }
 
