@@ -109,6 +109,22 @@ describe('StreamableHttpClientTransport', () => {
     expect(broken.received).toEqual([{ jsonrpc: '2.0', id: 2, error: { code: -32000, message: expect.stringMatching(/^the upstream stream broke: /) as unknown } }]);
   });
 
+  it('closes a stream the upstream keeps open after answering, once a grace period is over', async () => {
+    let closed = false;
+    const { url } = await serve((_req, res) => {
+      res.on('close', () => (closed = true));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"jsonrpc":"2.0","id":1,"result":{}}\n\n');
+    });
+    const t = new StreamableHttpClientTransport(url, { allowPrivateUpstreams: true, streamLingerMs: 50 });
+    const received: JSONRPCMessage[] = [];
+    t.onmessage = (m) => received.push(m);
+    await t.send(ping(1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }]);
+    expect(closed).toBe(true);
+  });
+
   it('accepts a 202 for a notification and throws the status of a failed POST', async () => {
     const { url } = await serve((_req, res, body) => {
       if (body.includes('notifications/')) return void res.writeHead(202).end();

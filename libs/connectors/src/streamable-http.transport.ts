@@ -6,6 +6,9 @@ import { SseParser } from './sse-parser.js';
 
 type Body = Dispatcher.ResponseData['body'];
 
+/** How long a POST's SSE stream may stay open after it has answered its request. */
+export const STREAM_LINGER_MS = 5_000;
+
 export class UpstreamHttpError extends Error {
   constructor(
     readonly status: number,
@@ -52,7 +55,7 @@ export class StreamableHttpClientTransport implements Transport {
 
   constructor(
     private readonly url: URL,
-    private readonly opts: { headers?: Record<string, string>; allowPrivateUpstreams: boolean; dispatcher?: Dispatcher },
+    private readonly opts: { headers?: Record<string, string>; allowPrivateUpstreams: boolean; dispatcher?: Dispatcher; streamLingerMs?: number },
   ) {
     this.dispatcher = opts.dispatcher ?? upstreamDispatcher(opts.allowPrivateUpstreams);
   }
@@ -132,12 +135,15 @@ export class StreamableHttpClientTransport implements Transport {
    * Hands each message of an SSE answer to the client as it arrives. A stream
    * that ends or breaks before answering the request that opened it (the
    * upstream crashed mid-call) answers it with an error at once, rather than
-   * leaving the call to its timeout.
+   * leaving the call to its timeout. A stream the upstream keeps open after
+   * its answer is closed from this side after a grace period, so it cannot
+   * hold a connection (and this transport's bookkeeping) forever.
    */
   private async readStream(body: Body, controller: AbortController, requestId: RequestId | undefined): Promise<void> {
     const parser = new SseParser();
     let answered = requestId === undefined;
     let failure = 'the upstream ended the stream before answering';
+    let linger: NodeJS.Timeout | undefined;
     try {
       body.setEncoding('utf8');
       for await (const chunk of body as AsyncIterable<string>) {
@@ -145,7 +151,10 @@ export class StreamableHttpClientTransport implements Transport {
           if (event.event !== 'message' || event.data === '') continue;
           try {
             const message = JSONRPCMessageSchema.parse(JSON.parse(event.data));
-            if ('id' in message && !('method' in message) && message.id === requestId) answered = true;
+            if ('id' in message && !('method' in message) && message.id === requestId) {
+              answered = true;
+              linger ??= setTimeout(() => controller.abort(), this.opts.streamLingerMs ?? STREAM_LINGER_MS).unref();
+            }
             this.onmessage?.(message);
           } catch (err) {
             this.onerror?.(err instanceof Error ? err : new Error('invalid message in the upstream stream'));
@@ -155,6 +164,7 @@ export class StreamableHttpClientTransport implements Transport {
     } catch (err) {
       failure = `the upstream stream broke: ${err instanceof Error ? err.message : 'unknown error'}`;
     } finally {
+      clearTimeout(linger);
       this.running.delete(controller);
     }
     if (!answered && requestId !== undefined && !controller.signal.aborted) {
