@@ -175,6 +175,20 @@ describe('approvals: held calls, decisions on another replica, grants', () => {
     await client.close();
   }, 30_000);
 
+  it('identical calls arriving together share one approval', async () => {
+    const clients = await Promise.all([connectMcp(a, org.slug, agent.secret), connectMcp(b, org.slug, agent.secret), connectMcp(a, org.slug, agent.secret)]);
+    const args = { to: `together-${Date.now()}`, body: 'same' };
+    const results = (await Promise.all(clients.map(({ client }) => client.callTool({ name: 'local__delete_file', arguments: args })))) as CallToolResult[];
+    const ids = new Set(results.map((r) => /appr_[0-9a-z]{26}/.exec(text(r))?.[0]));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toBeDefined();
+    const listed = (await a.http.get('/api/approvals?tool=delete_file&limit=100').set(bearer(org.ownerKey)).expect(200)).body as { approvals: ApprovalBody[] };
+    expect(listed.approvals.filter((x) => x.arguments.to === args.to)).toHaveLength(1);
+    // Leave nothing pending for the tests that look for the newest pending approval of a tool.
+    await a.http.post(`/api/approvals/${[...ids][0]}/deny`).set(bearer(org.ownerKey)).send({}).expect(200);
+    await Promise.all(clients.map(({ client }) => client.close()));
+  }, 30_000);
+
   it('a denial ends the held call with the reason and nothing reaches the upstream', async () => {
     const { client } = await connectMcp(a, org.slug, agent.secret);
     const before = calls().length;

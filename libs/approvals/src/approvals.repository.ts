@@ -96,11 +96,6 @@ const toApproval = (r: Prisma.ApprovalGetPayload<object>): Approval => {
 export class ApprovalsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(a: NewApproval): Promise<Approval> {
-    const row = await this.prisma.approval.create({ data: { ...a, argsSummary: a.argsSummary as Prisma.InputJsonValue } });
-    return toApproval(row);
-  }
-
   async findById(orgId: string, id: string): Promise<Approval | null> {
     const row = await this.prisma.approval.findFirst({ where: { id, orgId } });
     return row ? toApproval(row) : null;
@@ -187,6 +182,25 @@ export class ApprovalsRepository {
   }
 
   /** A pending request for exactly this call: a retry waits on it rather than asking again. */
+  /**
+   * The open approval of this exact call, created from `make()` when there is
+   * none. The check and the insert run under a transaction-scoped advisory
+   * lock on the call's key, so two identical calls arriving together share one
+   * approval instead of asking twice (a partial unique index would say the
+   * same, but Prisma's schema cannot express one).
+   */
+  async findOrCreatePending(k: CallKey, digest: string, now: Date, make: () => NewApproval): Promise<{ approval: Approval; created: boolean }> {
+    const lockKey = JSON.stringify(['approval', k.orgId, k.credentialId, k.connectorName, k.toolName, digest]);
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
+      const open = await tx.approval.findFirst({ where: { ...k, argsDigest: digest, status: 'pending', expiresAt: { gt: now } }, orderBy: { id: 'desc' } });
+      if (open) return { approval: toApproval(open), created: false };
+      const a = make();
+      const row = await tx.approval.create({ data: { ...a, argsSummary: a.argsSummary as Prisma.InputJsonValue } });
+      return { approval: toApproval(row), created: true };
+    });
+  }
+
   async findPending(k: CallKey, digest: string, now: Date): Promise<Approval | null> {
     const row = await this.prisma.approval.findFirst({
       where: { ...k, argsDigest: digest, status: 'pending', expiresAt: { gt: now } },

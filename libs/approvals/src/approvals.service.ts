@@ -97,13 +97,13 @@ export class ApprovalsService {
     if (approved && (await this.repo.consume(approved.id, now))) return { kind: 'approved', approval: approved };
     const open = await this.repo.findPending(key, digest, now);
     if (open) return { kind: 'pending', approval: open, created: false };
-    return this.ask(req, digest, now);
+    return this.ask(req, key, digest, now);
   }
 
-  private async ask(req: ApprovalRequest, digest: string, now: Date): Promise<GateOutcome> {
+  private async ask(req: ApprovalRequest, key: CallKey, digest: string, now: Date): Promise<GateOutcome> {
     const ttl = await this.repo.orgApprovalTtlSeconds(req.orgId);
     const { token, hash } = newApprovalToken();
-    const approval = await this.repo.create({
+    const { approval, created } = await this.repo.findOrCreatePending(key, digest, now, () => ({
       id: newId('appr'),
       orgId: req.orgId,
       tokenHash: hash,
@@ -120,7 +120,9 @@ export class ApprovalsService {
       reason: req.reason,
       policyId: req.policyId,
       expiresAt: new Date(now.getTime() + ttl * 1000),
-    });
+    }));
+    // An identical call asked a moment ago: this one waits on that approval (its link is already on its way).
+    if (!created) return { kind: 'pending', approval, created: false };
     try {
       await this.notifications.enqueue({ approvalId: approval.id, orgId: approval.orgId, sealedToken: sealApprovalToken(this.env, approval.id, token) });
     } catch (err) {

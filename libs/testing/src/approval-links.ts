@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { newId } from '@gatehouse/common';
-import { ApprovalsRepository, newApprovalToken, openApprovalToken, type Approval } from '@gatehouse/approvals';
+import { ApprovalsRepository, newApprovalToken, openApprovalToken, type Approval, type NewApproval } from '@gatehouse/approvals';
 import { bullConnection, QUEUES, type DeliverApprovalPayload } from '@gatehouse/queue';
 import type { TestApp } from './test-app.js';
 import type { TestOrg } from './factories.js';
@@ -23,7 +23,7 @@ export async function createApprovalWithToken(
   over: Partial<Pick<Approval, 'credentialId' | 'connectorName' | 'toolName' | 'argsSummary' | 'reason' | 'agentId' | 'expiresAt'>> = {},
 ): Promise<ApprovalWithToken> {
   const { token, hash } = newApprovalToken();
-  const approval = await t.app.get(ApprovalsRepository).create({
+  const data: NewApproval = {
     id: newId('appr'),
     orgId: org.id,
     tokenHash: hash,
@@ -40,7 +40,10 @@ export async function createApprovalWithToken(
     reason: over.reason ?? 'matched rule 0 of policy "test"',
     policyId: null,
     expiresAt: over.expiresAt ?? new Date(Date.now() + 15 * 60_000),
-  });
+  };
+  const key = { orgId: data.orgId, credentialId: data.credentialId, connectorName: data.connectorName, toolName: data.toolName };
+  // A fresh random digest: always a new approval. A past expiry is created as given.
+  const { approval } = await t.app.get(ApprovalsRepository).findOrCreatePending(key, data.argsDigest, new Date(0), () => data);
   return { approval, token };
 }
 
