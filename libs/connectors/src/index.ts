@@ -4,7 +4,6 @@ export * from './guarded-fetch.js';
 export * from './mcp-probe.js';
 export * from './postgres-tools.js';
 export * from './secret-box.js';
-export * from './sse-parser.js';
 export * from './streamable-http.transport.js';
 export * from './tool-pinning.js';
 export * from './upstream-address.js';

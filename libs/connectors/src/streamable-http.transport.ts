@@ -1,8 +1,8 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request, type Dispatcher } from 'undici';
 import { assertUpstreamAllowed, MAX_UPSTREAM_REDIRECTS, upstreamDispatcher } from './guarded-fetch.js';
-import { SseParser } from './sse-parser.js';
 
 type Body = Dispatcher.ResponseData['body'];
 
@@ -31,7 +31,8 @@ export class UpstreamHttpError extends Error {
 
 /**
  * The client side of MCP streamable HTTP for pooled upstream sessions, on
- * undici's `request` (Node streams) instead of fetch and web streams, which
+ * undici's `request` (Node streams, SSE read with eventsource-parser's plain
+ * `feed` API) instead of fetch and web streams, which
  * cost the gateway a third of its CPU per proxied call. What the SDK's
  * StreamableHTTPClientTransport does for a client that only calls: POST each
  * message with the session id and protocol version, take the answer as JSON
@@ -140,27 +141,26 @@ export class StreamableHttpClientTransport implements Transport {
    * hold a connection (and this transport's bookkeeping) forever.
    */
   private async readStream(body: Body, controller: AbortController, requestId: RequestId | undefined): Promise<void> {
-    const parser = new SseParser();
     let answered = requestId === undefined;
     let failure = 'the upstream ended the stream before answering';
     let linger: NodeJS.Timeout | undefined;
+    const onEvent = (event: EventSourceMessage): void => {
+      if ((event.event ?? 'message') !== 'message' || event.data === '') return;
+      try {
+        const message = JSONRPCMessageSchema.parse(JSON.parse(event.data));
+        if ('id' in message && !('method' in message) && message.id === requestId) {
+          answered = true;
+          linger ??= setTimeout(() => controller.abort(), this.opts.streamLingerMs ?? STREAM_LINGER_MS).unref();
+        }
+        this.onmessage?.(message);
+      } catch (err) {
+        this.onerror?.(err instanceof Error ? err : new Error('invalid message in the upstream stream'));
+      }
+    };
+    const parser = createParser({ onEvent });
     try {
       body.setEncoding('utf8');
-      for await (const chunk of body as AsyncIterable<string>) {
-        for (const event of parser.feed(chunk)) {
-          if (event.event !== 'message' || event.data === '') continue;
-          try {
-            const message = JSONRPCMessageSchema.parse(JSON.parse(event.data));
-            if ('id' in message && !('method' in message) && message.id === requestId) {
-              answered = true;
-              linger ??= setTimeout(() => controller.abort(), this.opts.streamLingerMs ?? STREAM_LINGER_MS).unref();
-            }
-            this.onmessage?.(message);
-          } catch (err) {
-            this.onerror?.(err instanceof Error ? err : new Error('invalid message in the upstream stream'));
-          }
-        }
-      }
+      for await (const chunk of body as AsyncIterable<string>) parser.feed(chunk);
     } catch (err) {
       failure = `the upstream stream broke: ${err instanceof Error ? err.message : 'unknown error'}`;
     } finally {

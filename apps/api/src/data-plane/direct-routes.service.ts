@@ -8,6 +8,7 @@ import { authenticateRequest } from '../auth/credential.guard.js';
 import { CheckRequestDto, plainCheckRequest } from '../check/check.request.js';
 import { observeDuration } from '../health/metrics.js';
 import { attachRequestLog } from '../http/logger.options.js';
+import { singleHeader } from '../http/headers.js';
 import { assignRequestId } from '../http/request-id.js';
 import { sendError, sendJson } from '../http/send-error.js';
 import { createValidationPipe } from '../http/validation.pipe.js';
@@ -80,15 +81,10 @@ export class DirectRoutes {
       return;
     }
     const request = plainCheckRequest(req.body) ?? ((await this.validation.transform(req.body, { type: 'body', metatype: CheckRequestDto })) as CheckRequest);
-    const verdict = await this.checks.check(principal, request, { name: header(req, 'x-mcp-gateway'), version: header(req, 'x-mcp-gateway-version') });
+    const verdict = await this.checks.check(principal, request, { name: singleHeader(req, 'x-mcp-gateway'), version: singleHeader(req, 'x-mcp-gateway-version') });
     sendJson(res, 200, verdict);
   }
 }
 
 /** A request on a direct route: its id, and its body once the JSON parser has read it. */
 type Direct = IncomingMessage & { id?: unknown; body?: unknown };
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' ? v : undefined;
-}

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@gatehouse/common';
 import type { Principal } from '@gatehouse/credentials';
 import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehouse/dataplane';
+import { singleHeader } from '../http/headers.js';
 import { sendJson } from '../http/send-error.js';
 import { JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
 import { McpServerFactory } from './mcp-server.factory.js';
@@ -44,7 +45,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
 
   async post(p: Principal, req: Request, res: Response): Promise<void> {
     const body: unknown = req.body;
-    const gatewayHeader = { name: header(req, 'x-mcp-gateway'), version: header(req, 'x-mcp-gateway-version') };
+    const gatewayHeader = { name: singleHeader(req, 'x-mcp-gateway'), version: singleHeader(req, 'x-mcp-gateway-version') };
     let sessionId: string;
     let ctx: CallContext;
     if (isInitializeRequest(body)) {
@@ -113,7 +114,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
 
   /** The caller's session, or an answer already sent: 400 without the header, 404 for any other credential's. */
   private async session(p: Principal, req: Request, res: Response): Promise<{ id: string; gatewayName: string | null; gatewayVersion: string | null } | null> {
-    const id = header(req, 'mcp-session-id');
+    const id = singleHeader(req, 'mcp-session-id');
     if (!id) {
       jsonRpcError(res, 400, 'Bad Request: Mcp-Session-Id header is required');
       return null;
@@ -129,9 +130,4 @@ export class McpHttpService implements BeforeApplicationShutdown {
 
 function isToolCall(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && (body as { method?: unknown }).method === 'tools/call';
-}
-
-function header(req: Request, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
