@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { RedisService } from '@gatehouse/redis';
 import { baseUrl, bearer, connectMcp, createApiKey, createOrg, startEverythingHttp, startTestApp, type RunningUpstream, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 const text = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
@@ -69,14 +70,37 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
   }, 30_000);
 
   it('rate-limits: 429 with Retry-After outside a session, an MCP error result inside one', async () => {
-    const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    const { id: credentialId, secret: key } = await createApiKey(t, org, { scopes: ['mcp:call'] });
     const { client } = await connectMcp(t, org.slug, key);
-    let limited: CallToolResult | null = null;
-    for (let i = 0; i < 45 && !limited; i++) {
-      const r = (await client.callTool({ name: 'remote__echo', arguments: { message: 'x' } })) as CallToolResult;
-      if (r.isError && text(r).startsWith('Rate limited')) limited = r;
+    const call = async () => (await client.callTool({ name: 'remote__echo', arguments: { message: 'x' } })) as CallToolResult;
+    // 40 points a minute: the initialize took one.
+    for (let i = 0; i < 39; i++) expect((await call()).isError).toBeFalsy();
+
+    // The 40th call's entry is written while its limit is still on its way back from Redis (held here for
+    // 300 ms); over the limit, the call is not made and its entry says why.
+    const redis = t.app.get(RedisService);
+    await redis.client.call('CLIENT', 'PAUSE', '300', 'WRITE');
+    const limited = await call();
+    expect(limited.isError).toBe(true);
+    expect(text(limited)).toMatch(/^Rate limited: retry after \d+ s$/);
+
+    // Known to be over its window, the credential is refused by this replica without a Redis round trip.
+    const counter = redis.key('rl', 'dp-credential') + ':' + credentialId;
+    expect(await redis.client.get(counter)).toBe('41');
+    for (let i = 0; i < 3; i++) expect(text(await call())).toMatch(/^Rate limited: retry after \d+ s$/);
+    expect(await redis.client.get(counter)).toBe('41');
+
+    // The audit: the 39 calls made, and the one refused after its entry was written; the later refusals write nothing.
+    type Entry = { credential_id: string; success: boolean | null; error_code: string | null };
+    let mine: Entry[] = [];
+    for (let i = 0; i < 50; i++) {
+      const all = ((await t.http.get('/api/audit?limit=200').set(bearer(org.ownerKey)).expect(200)).body as { entries: Entry[] }).entries;
+      mine = all.filter((e) => e.credential_id === credentialId);
+      if (mine.length === 40 && mine.every((e) => e.success !== null)) break;
+      await new Promise((r) => setTimeout(r, 50));
     }
-    expect(limited).not.toBeNull();
+    expect(mine.filter((e) => e.success === true)).toHaveLength(39);
+    expect(mine.filter((e) => e.success !== true)).toEqual([expect.objectContaining({ success: false, error_code: 'rate_limited' })]);
     const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
     const res = await fetch(`${baseUrl(t)}/mcp/${org.slug}`, {
       method: 'POST',

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApprovalsService, standingReason, type Approval, type HoldOutcome } from '@gatehouse/approvals';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { newId } from '@gatehouse/common';
+import { newId, RateLimitedError } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import type { Principal } from '@gatehouse/credentials';
@@ -60,9 +60,8 @@ export class CallPipelineService {
   async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
     const started = performance.now();
     const p = ctx.principal;
-    // The limit's Redis round trip overlaps the lookups; it is settled before anything is written or sent.
-    const limited = takeLimit(ctx) ?? this.rateLimit(p);
-    limited.catch(() => undefined);
+    // The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the audit write too.
+    const limit = settling(takeLimit(ctx) ?? this.rateLimit(p));
     const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
     const tool = catalog.tools.get(name);
     if (!tool) throw new UnknownToolError(`Unknown tool: ${name}`);
@@ -72,15 +71,19 @@ export class CallPipelineService {
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId: catalog.gateway.policyId });
     let verdict: Verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
     const elapsed = () => Math.round(performance.now() - started);
-    await limited;
+    // Already known to be over the limit (this replica saw it refused): no screening for a call that will not be made.
+    if (limit.refused) await limit.promise;
+    // Screened before anyone is asked: a person never approves what the guardrails would block,
+    // and a one-time approval is never spent on a call they refuse.
+    const input = verdict.decision !== 'deny' && tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
+    const goesAhead = verdict.decision === 'allow' && input?.action !== 'block';
+    // Nothing is written for a refusal, nor anyone asked, over the limit.
+    if (!goesAhead) await limit.promise;
 
     if (verdict.decision === 'deny') {
       await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' });
       return errorResult(`Denied by policy: ${verdict.reason}`);
     }
-    // Screened before anyone is asked: a person never approves what the guardrails would block,
-    // and a one-time approval is never spent on a call they refuse.
-    const input = tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
     if (input?.action === 'block') {
       await this.recordOrFail({
         ...this.entry(ctx, catalog, tool, verdict), decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings),
@@ -97,7 +100,7 @@ export class CallPipelineService {
     const base = this.entry(ctx, catalog, tool, verdict);
 
     // Durable before the upstream sees anything: fail closed.
-    const audited = await this.recordOrFail({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined });
+    const audited = await this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, limit, elapsed);
     if (!audited) return errorResult('The call was not made: the audit log is unavailable (Gatehouse fails closed).');
 
     let result: CallToolResult;
@@ -214,6 +217,28 @@ export class CallPipelineService {
     };
   }
 
+  /**
+   * The entry of a call that goes ahead, written while its rate limit is
+   * still on its way back from Redis (one round trip fewer on the call's
+   * path). Over the limit, the call is not made and its entry says so
+   * (`rate_limited`); a limit already known to be refused writes nothing.
+   */
+  private async recordBeforeCall(entry: NewAuditEntry, limit: Settling, elapsed: () => number): Promise<boolean> {
+    if (limit.refused) await limit.promise;
+    const writing = this.recordOrFail(entry);
+    try {
+      await limit.promise;
+    } catch (err) {
+      // The refusal answers at once; the outcome follows the entry (an UPDATE before its INSERT would find nothing).
+      const errorCode = err instanceof RateLimitedError ? 'rate_limited' : 'rate_limit_unavailable';
+      void writing.then((ok) => {
+        if (ok) void this.audit.complete({ id: entry.id, durationMs: elapsed(), success: false, errorCode });
+      });
+      throw err;
+    }
+    return writing;
+  }
+
   /** false when the audit log could not take the entry. */
   private async recordOrFail(entry: NewAuditEntry): Promise<boolean> {
     try {
@@ -254,6 +279,20 @@ export class CallPipelineService {
       this.limits.consume({ name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, p.orgId),
     ]);
   }
+}
+
+/** A promise whose refusal, once it has happened, can be seen without waiting; never unhandled. */
+interface Settling {
+  promise: Promise<void>;
+  refused: boolean;
+}
+
+function settling(promise: Promise<void>): Settling {
+  const s: Settling = { promise, refused: false };
+  promise.catch(() => {
+    s.refused = true;
+  });
+  return s;
 }
 
 function takeLimit(ctx: CallContext): Promise<void> | undefined {

@@ -35,6 +35,8 @@ const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
 /** Keys per script call; a bigger burst is split. */
 const MAX_BATCH = 256;
+/** Bound on the keys remembered as over their limit (expired ones are swept first). */
+const MAX_REMEMBERED = 10_000;
 
 interface Consume {
   key: string;
@@ -52,12 +54,36 @@ interface Consume {
 @Injectable()
 export class RateLimitService {
   private readonly batches = new Batcher<Consume>((batch) => this.run(batch), { maxBatch: MAX_BATCH, maxInFlight: 2 });
+  /**
+   * Keys this replica has seen over their limit, with the end of that window
+   * (epoch ms). A fixed window over its limit stays over until it ends, so
+   * these are refused here without a Redis round trip: a flood costs nothing
+   * but the first refusal per window. (The refused consumes are not counted in
+   * Redis; over the limit, counting more changes nothing.)
+   */
+  private readonly over = new Map<string, number>();
 
   constructor(private readonly redis: RedisService) {}
 
   /** Consumes one point or throws RateLimitedError with the seconds to wait. */
   consume(spec: LimitSpec, key: string): Promise<void> {
-    return this.batches.submit({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds });
+    const full = this.redis.key('rl', spec.name) + ':' + key;
+    const until = this.over.get(full);
+    if (until !== undefined) {
+      const ms = until - Date.now();
+      if (ms > 0) return Promise.reject(new RateLimitedError(Math.ceil(ms / 1000)));
+      this.over.delete(full);
+    }
+    return this.batches.submit({ key: full, points: spec.points, durationSeconds: spec.durationSeconds });
+  }
+
+  private remember(key: string, msBeforeNext: number): void {
+    const now = Date.now();
+    if (this.over.size >= MAX_REMEMBERED) {
+      for (const [k, until] of this.over) if (until <= now) this.over.delete(k);
+      if (this.over.size >= MAX_REMEMBERED) return;
+    }
+    this.over.set(key, now + msBeforeNext);
   }
 
   private async run(batch: Queued<Consume>[]): Promise<void> {
@@ -72,6 +98,7 @@ export class RateLimitService {
       if (!Number.isFinite(consumed) || !Number.isFinite(msBeforeNext)) {
         q.reject(new Error('rate limit: unexpected answer from Redis'));
       } else if (consumed > q.item.points) {
+        this.remember(q.item.key, msBeforeNext);
         q.reject(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000))));
       } else {
         q.resolve();
