@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuditLogService } from '@gatehouse/audit';
+import { AuditLogService, AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
+import { newId } from '@gatehouse/common';
+import { PrismaService } from '@gatehouse/db';
 import { adminAuth, bearer, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 describe('audit log API', () => {
@@ -41,6 +43,38 @@ describe('audit log API', () => {
     expect(rows[0].split(',').slice(0, 4)).toEqual(['id', 'timestamp', 'kind', 'tool_name']);
     expect(rows).toHaveLength(4);
     expect(nd.text + csv.text).not.toContain('do-not-store');
+  });
+
+  it('writes every field alike alone (one row) and in a group commit (unnest), and completes them', async () => {
+    const o = await createOrg(t);
+    const writer = t.app.get(AuditLogWriter);
+    const entry = (i: number): NewAuditEntry => ({
+      id: newId('aud'), orgId: o.id, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)), kind: i % 2 ? 'call' : 'check',
+      connectorId: i % 3 ? `conn_${i}` : null, connectorName: i % 3 ? 'crm' : null, toolName: `tool "${i}", ünïcode`, agentId: null,
+      credentialId: `key_${i}`, gatewayId: i % 2 ? 'gw_1' : null, decision: i % 4 ? 'allow' : 'block', reason: i % 5 ? `matched rule ${i}` : null,
+      policyId: 'pol_1', ruleIndex: i % 3 ? i : null, durationMs: i % 2 ? null : i * 10, success: i % 2 ? null : i % 4 === 0,
+      errorCode: i % 4 === 0 ? 'input_blocked' : null, findings: i % 4 === 0 ? [{ detector: 'pii', kind: 'email', path: `$.a[${i}]` }] : undefined,
+    });
+    const alone = entry(0);
+    await writer.record(alone);
+    // Submitted in one turn, these ride together in one multi-row INSERT.
+    const burst = Array.from({ length: 25 }, (_, i) => entry(i + 1));
+    await Promise.all(burst.map((e) => writer.record(e)));
+
+    const prisma = t.app.get(PrismaService);
+    const stored = await prisma.auditEntry.findMany({ where: { orgId: o.id }, orderBy: { timestamp: 'asc' } });
+    const expected = [alone, ...burst].map(({ findings, ...e }) => ({ ...e, findings: findings ?? null, completedAt: null }));
+    expect(stored).toEqual(expected);
+
+    await Promise.all([alone, burst[0]].map((e) => writer.complete({ id: e.id, durationMs: 7, success: false, errorCode: 'tool_error', findings: [{ detector: 'secrets', kind: 'aws', path: '$' }] })));
+    for (let i = 0; i < 50; i++) {
+      if ((await prisma.auditEntry.count({ where: { orgId: o.id, completedAt: { not: null } } })) === 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const done = await prisma.auditEntry.findMany({ where: { orgId: o.id, completedAt: { not: null } }, orderBy: { timestamp: 'asc' } });
+    expect(done.map((e) => [e.id, e.durationMs, e.success, e.errorCode, e.findings])).toEqual(
+      [alone, burst[0]].map((e) => [e.id, 7, false, 'tool_error', [{ detector: 'secrets', kind: 'aws', path: '$' }]]),
+    );
   });
 
   it('enforces the org’s retention', async () => {
