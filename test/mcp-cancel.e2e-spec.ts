@@ -74,4 +74,30 @@ describe('data plane: cancellation across api processes', () => {
     expect(body.result.content[0].text).toMatch(/call cancelled/);
     await client.close();
   }, 30_000);
+
+  it('a client that goes away before the answer stops its call (audited at once, not at the upstream timeout)', async () => {
+    const { id: credentialId, secret: key } = await createApiKey(a, org, { scopes: ['mcp:call'] });
+    const { client, transport } = await connectMcp(a, org.slug, key);
+    const started = Date.now();
+    const gone = new AbortController();
+    const call = fetch(`${baseUrl(a)}/mcp/${org.slug}`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId ?? '' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 77, method: 'tools/call', params: { name: 'local__hang', arguments: {} } }),
+      signal: gone.signal,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    gone.abort();
+    await expect(call).rejects.toThrow();
+    type Entry = { kind: string; credential_id: string; success: boolean | null; error_code: string | null };
+    let entry: Entry | undefined;
+    while (Date.now() - started < 10_000 && entry?.success == null) {
+      await new Promise((r) => setTimeout(r, 100));
+      const entries = ((await a.http.get('/api/audit?limit=20').set(bearer(org.ownerKey)).expect(200)).body as { entries: Entry[] }).entries;
+      entry = entries.find((e) => e.kind === 'call' && e.credential_id === credentialId);
+    }
+    expect(entry).toMatchObject({ success: false, error_code: 'upstream_error' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await client.close();
+  }, 30_000);
 });

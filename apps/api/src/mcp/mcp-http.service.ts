@@ -72,7 +72,10 @@ export class McpHttpService implements BeforeApplicationShutdown {
     const server = this.servers.create(ctx, sessionId);
     const single = singleMessageOf(req, body);
     const transport = single ? new JsonResponseTransport(req, res) : new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // A client gone before its answer stops the handlers still running for it. An answered request has none left,
+    // and closing the SDK server anyway would build an Error with its stack trace on every request.
     res.on('close', () => {
+      if (res.writableFinished) return;
       void transport.close();
       void server.close();
     });
