@@ -77,18 +77,22 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
     for (let i = 0; i < 39; i++) expect((await call()).isError).toBeFalsy();
 
     // The 40th call's entry is written while its limit is still on its way back from Redis (held here for
-    // 300 ms); over the limit, the call is not made and its entry says why.
+    // a second); over the limit, the call is not made and its entry says why.
     const redis = t.app.get(RedisService);
-    await redis.client.call('CLIENT', 'PAUSE', '300', 'WRITE');
+    await redis.client.call('CLIENT', 'PAUSE', '1000', 'WRITE');
     const limited = await call();
     expect(limited.isError).toBe(true);
     expect(text(limited)).toMatch(/^Rate limited: retry after \d+ s$/);
 
-    // Known to be over its window, the credential is refused by this replica without a Redis round trip.
+    // Known to be over its window, the credential is refused by this replica without a Redis round trip,
+    // and its refused calls spend nothing of the org's limit either.
     const counter = redis.key('rl', 'dp-credential') + ':' + credentialId;
+    const orgCounter = redis.key('rl', 'dp-org') + ':' + org.id;
     expect(await redis.client.get(counter)).toBe('41');
+    const orgCount = await redis.client.get(orgCounter);
     for (let i = 0; i < 3; i++) expect(text(await call())).toMatch(/^Rate limited: retry after \d+ s$/);
     expect(await redis.client.get(counter)).toBe('41');
+    expect(await redis.client.get(orgCounter)).toBe(orgCount);
 
     // The audit: the 39 calls made, and the one refused after its entry was written; the later refusals write nothing.
     type Entry = { credential_id: string; success: boolean | null; error_code: string | null };

@@ -273,10 +273,10 @@ export class CallPipelineService {
     return name ? { id, name } : null;
   }
 
-  async rateLimit(p: Principal): Promise<void> {
-    await Promise.all([
-      this.limits.consume({ name: 'dp-credential', points: this.env.DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL, durationSeconds: 60 }, p.credentialId),
-      this.limits.consume({ name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, p.orgId),
+  rateLimit(p: Principal): Promise<void> {
+    return this.limits.consumeAll([
+      { spec: { name: 'dp-credential', points: this.env.DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL, durationSeconds: 60 }, key: p.credentialId },
+      { spec: { name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, key: p.orgId },
     ]);
   }
 }

@@ -55,38 +55,57 @@ interface Consume {
 export class RateLimitService {
   private readonly batches = new Batcher<Consume>((batch) => this.run(batch), { maxBatch: MAX_BATCH, maxInFlight: 2 });
   /**
-   * Keys this replica has seen over their limit, with the end of that window
-   * (epoch ms). A fixed window over its limit stays over until it ends, so
-   * these are refused here without a Redis round trip: a flood costs nothing
-   * but the first refusal per window. (The refused consumes are not counted in
-   * Redis; over the limit, counting more changes nothing.)
+   * Keys this replica has seen over their limit: when that window ends
+   * (`performance.now()` time, measured from when the script was sent, so
+   * never later than Redis's own end) and the limit it was over. A fixed
+   * window over its limit stays over until it ends, so these are refused
+   * here without a Redis round trip: a flood costs one refusal per window.
+   * The refused consumes are not counted in Redis; over the limit, counting
+   * more changes nothing. A limit changed since is asked again; a window
+   * deleted in Redis by hand is seen only when the remembered one ends.
    */
-  private readonly over = new Map<string, number>();
+  private readonly over = new Map<string, { until: number; points: number }>();
 
   constructor(private readonly redis: RedisService) {}
 
   /** Consumes one point or throws RateLimitedError with the seconds to wait. */
   consume(spec: LimitSpec, key: string): Promise<void> {
-    const full = this.redis.key('rl', spec.name) + ':' + key;
-    const until = this.over.get(full);
-    if (until !== undefined) {
-      const ms = until - Date.now();
-      if (ms > 0) return Promise.reject(new RateLimitedError(Math.ceil(ms / 1000)));
-      this.over.delete(full);
-    }
-    return this.batches.submit({ key: full, points: spec.points, durationSeconds: spec.durationSeconds });
+    return this.consumeAll([{ spec, key }]);
   }
 
-  private remember(key: string, msBeforeNext: number): void {
-    const now = Date.now();
+  /**
+   * Consumes one point of each limit, in one Redis round trip; throws
+   * RateLimitedError when any is over. When one is already known to be
+   * over, none is consumed and Redis is not asked.
+   */
+  consumeAll(limits: readonly { spec: LimitSpec; key: string }[]): Promise<void> {
+    const items = limits.map(({ spec, key }) => ({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds }));
+    const now = performance.now();
+    for (const item of items) {
+      const known = this.over.get(item.key);
+      if (known === undefined) continue;
+      if (known.until > now && known.points === item.points) return Promise.reject(new RateLimitedError(Math.ceil((known.until - now) / 1000)));
+      this.over.delete(item.key);
+    }
+    return items.length === 1 ? this.batches.submit(items[0]) : Promise.all(items.map((item) => this.batches.submit(item))).then(() => undefined);
+  }
+
+  private remember(item: Consume, until: number): void {
     if (this.over.size >= MAX_REMEMBERED) {
-      for (const [k, until] of this.over) if (until <= now) this.over.delete(k);
+      // Oldest first, and windows of one limit end in the order they were seen: stop at the first still running.
+      const now = performance.now();
+      for (const [key, known] of this.over) {
+        if (known.until > now) break;
+        this.over.delete(key);
+      }
       if (this.over.size >= MAX_REMEMBERED) return;
     }
-    this.over.set(key, now + msBeforeNext);
+    this.over.delete(item.key);
+    this.over.set(item.key, { until, points: item.points });
   }
 
   private async run(batch: Queued<Consume>[]): Promise<void> {
+    const sentAt = performance.now();
     const result = await this.eval(
       batch.map((q) => q.item.key),
       batch.map((q) => String(q.item.durationSeconds)),
@@ -98,7 +117,7 @@ export class RateLimitService {
       if (!Number.isFinite(consumed) || !Number.isFinite(msBeforeNext)) {
         q.reject(new Error('rate limit: unexpected answer from Redis'));
       } else if (consumed > q.item.points) {
-        this.remember(q.item.key, msBeforeNext);
+        this.remember(q.item, sentAt + msBeforeNext);
         q.reject(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000))));
       } else {
         q.resolve();
