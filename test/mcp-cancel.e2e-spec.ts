@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '@gatehouse/common';
@@ -75,6 +76,55 @@ describe('data plane: cancellation across api processes', () => {
     await client.close();
   }, 30_000);
 
+  it('a client gone while its session was still being looked up gets nothing run for it', async () => {
+    // The third api process reaches Redis through a proxy that can hold its commands.
+    const proxy = await holdingProxy(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
+    const c = await startTestApp({ STDIO_ALLOWLIST: process.execPath, REDIS_URL: proxy.url }, { migrate: false });
+    try {
+      const o = await createOrg(a);
+      const dir = mkdtempSync(join(tmpdir(), 'gh-gone-'));
+      const toolsFile = join(dir, 'tools.json');
+      const callLog = join(dir, 'calls.ndjson');
+      writeFileSync(toolsFile, JSON.stringify([{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]));
+      const fixture = join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs');
+      await a.http
+        .post('/api/connectors')
+        .set(bearer(o.ownerKey))
+        .send({ name: 'logged', type: 'mcp_stdio', config: { command: process.execPath, args: [fixture, toolsFile, callLog] } })
+        .expect(201);
+      await a.http.post('/api/gateways').set(bearer(o.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'logged', server_version: 'v1' }] } }).expect(201);
+      const k = (await createApiKey(a, o, { scopes: ['mcp:call'] })).secret;
+      const { client, transport } = await connectMcp(a, o.slug, k);
+      const callOnC = (id: number, signal?: AbortSignal) =>
+        fetch(`${baseUrl(c)}/mcp/${o.slug}`, {
+          method: 'POST',
+          headers: { ...bearer(k), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId ?? '' },
+          body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'logged__note', arguments: { id } } }),
+          signal,
+        });
+
+      proxy.hold();
+      const gone = new AbortController();
+      const call = callOnC(1, gone.signal);
+      await new Promise((r) => setTimeout(r, 300));
+      gone.abort();
+      await expect(call).rejects.toThrow();
+      proxy.release();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(existsSync(callLog) ? readFileSync(callLog, 'utf8') : '').toBe('');
+
+      // The same call from a client that waits is made: the setup would have shown the first one.
+      expect((await callOnC(2)).status).toBe(200);
+      expect(readFileSync(callLog, 'utf8')).toContain('"id":2');
+      expect(readFileSync(callLog, 'utf8')).not.toContain('"id":1');
+      await client.close();
+    } finally {
+      proxy.release();
+      await c.close();
+      await proxy.close();
+    }
+  }, 30_000);
+
   it('a client that goes away before the answer stops its call (audited at once, not at the upstream timeout)', async () => {
     const { id: credentialId, secret: key } = await createApiKey(a, org, { scopes: ['mcp:call'] });
     const { client, transport } = await connectMcp(a, org.slug, key);
@@ -101,3 +151,40 @@ describe('data plane: cancellation across api processes', () => {
     await client.close();
   }, 30_000);
 });
+
+/** A TCP proxy to Redis whose client-to-server direction can be held (commands queue, in order) and released. */
+async function holdingProxy(target: URL): Promise<{ url: string; hold(): void; release(): void; close(): Promise<void> }> {
+  let held = false;
+  const queued: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((inbound) => {
+    const outbound = connect(Number(target.port || 6379), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.on('data', (chunk: Buffer) => (held ? queued.push(() => outbound.write(chunk)) : outbound.write(chunk)));
+    outbound.pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    hold: () => {
+      held = true;
+    },
+    release: () => {
+      held = false;
+      for (const send of queued.splice(0)) send();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

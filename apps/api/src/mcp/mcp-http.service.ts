@@ -69,6 +69,8 @@ export class McpHttpService implements BeforeApplicationShutdown {
       sessionId = session.id;
       ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined }, limit };
     }
+    // A client that went away while the lookups above ran has nobody to answer: nothing is run for it.
+    if (res.destroyed) return;
     const server = this.servers.create(ctx, sessionId);
     const single = singleMessageOf(req, body);
     const transport = single ? new JsonResponseTransport(req, res) : new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
