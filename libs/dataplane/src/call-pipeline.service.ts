@@ -221,10 +221,9 @@ export class CallPipelineService {
    * The entry of a call that goes ahead, written while its rate limit is
    * still on its way back from Redis (one round trip fewer on the call's
    * path). Over the limit, the call is not made and its entry says so
-   * (`rate_limited`); a limit already known to be refused writes nothing.
+   * (`rate_limited`). (A limit already known to be refused never gets here.)
    */
   private async recordBeforeCall(entry: NewAuditEntry, limit: Settling, elapsed: () => number): Promise<boolean> {
-    if (limit.refused) await limit.promise;
     const writing = this.recordOrFail(entry);
     try {
       await limit.promise;
