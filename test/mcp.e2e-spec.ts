@@ -191,13 +191,28 @@ describe('data plane: /mcp/:orgSlug', () => {
 });
 
 describe('data plane: fail closed', () => {
-  it('makes no upstream call when the audit log cannot be written', async () => {
+  interface Offlineable {
+    t: TestApp;
+    org: TestOrg;
+    key: string;
+    callLog: string;
+    calls(): string[];
+    auditOffline(offline: boolean): Promise<unknown>;
+  }
+
+  /**
+   * An api on a database of its own, whose audit table the test can take
+   * offline, and an org whose gateway serves `local__echo` from a stdio
+   * upstream that logs every call it gets.
+   */
+  async function withOfflineableAudit(suffix: string, env: Record<string, string>, policy: object | null, run: (o: Offlineable) => Promise<void>): Promise<void> {
     const db = new URL(process.env.DATABASE_URL!);
-    db.pathname = `${db.pathname}_failclosed`;
-    const t = await startTestApp({ DATABASE_URL: db.toString(), STDIO_ALLOWLIST: process.execPath });
+    db.pathname = `${db.pathname}_${suffix}`;
+    const t = await startTestApp({ DATABASE_URL: db.toString(), STDIO_ALLOWLIST: process.execPath, ...env });
     const pg = (await import('pg')).default;
     const admin = new pg.Client({ connectionString: db.toString() });
     try {
+      await admin.connect();
       const org = await createOrg(t);
       const dir = mkdtempSync(join(tmpdir(), 'gh-fc-'));
       const toolsFile = join(dir, 'tools.json');
@@ -209,22 +224,17 @@ describe('data plane: fail closed', () => {
         .send({ name: 'local', type: 'mcp_stdio', config: { command: process.execPath, args: [join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs'), toolsFile, callLog] } })
         .expect(201);
       await t.http.post('/api/gateways').set(bearer(org.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'local', server_version: 'v1' }] } }).expect(201);
+      if (policy) await t.http.post('/api/policies').set(bearer(org.ownerKey)).send(policy).expect(201);
       const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
-      const { client } = await connectMcp(t, org.slug, key);
-      expect(text((await client.callTool({ name: 'local__echo', arguments: { n: 1 } })) as CallToolResult)).toContain('"n":1');
-      expect(readFileSync(callLog, 'utf8').trim().split('\n')).toHaveLength(1);
-
-      await admin.connect();
-      await admin.query('ALTER TABLE audit_entries RENAME TO audit_entries_offline');
-      const refused = (await client.callTool({ name: 'local__echo', arguments: { n: 2 } })) as CallToolResult;
-      expect(refused.isError).toBe(true);
-      expect(text(refused)).toMatch(/audit log is unavailable/);
-      expect(readFileSync(callLog, 'utf8').trim().split('\n')).toHaveLength(1);
-
-      const check = await t.http.post('/v1/check').set(bearer(key)).send({ serverName: 'local', toolName: 'echo' });
-      expect(check.status).toBe(500);
-      expect(check.body).not.toHaveProperty('decision');
-      await client.close();
+      await run({
+        t,
+        org,
+        key,
+        callLog,
+        calls: () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []),
+        auditOffline: (offline) =>
+          admin.query(offline ? 'ALTER TABLE audit_entries RENAME TO audit_entries_offline' : 'ALTER TABLE audit_entries_offline RENAME TO audit_entries'),
+      });
     } finally {
       await admin.query('ALTER TABLE IF EXISTS audit_entries_offline RENAME TO audit_entries').catch(() => undefined);
       await admin.end().catch(() => undefined);
@@ -234,5 +244,65 @@ describe('data plane: fail closed', () => {
       await drop.query(`DROP DATABASE IF EXISTS "${db.pathname.slice(1)}" WITH (FORCE)`);
       await drop.end();
     }
-  }, 60_000);
+  }
+
+  it('makes no upstream call when the audit log cannot be written', () =>
+    withOfflineableAudit('failclosed', {}, null, async ({ t, org, key, callLog, auditOffline }) => {
+      const { client } = await connectMcp(t, org.slug, key);
+      expect(text((await client.callTool({ name: 'local__echo', arguments: { n: 1 } })) as CallToolResult)).toContain('"n":1');
+      expect(readFileSync(callLog, 'utf8').trim().split('\n')).toHaveLength(1);
+
+      await auditOffline(true);
+      const refused = (await client.callTool({ name: 'local__echo', arguments: { n: 2 } })) as CallToolResult;
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/audit log is unavailable/);
+      expect(readFileSync(callLog, 'utf8').trim().split('\n')).toHaveLength(1);
+
+      const check = await t.http.post('/v1/check').set(bearer(key)).send({ serverName: 'local', toolName: 'echo' });
+      expect(check.status).toBe(500);
+      expect(check.body).not.toHaveProperty('decision');
+      await client.close();
+    }), 60_000);
+
+  it('gives a one-time approval back when its call could not be audited, so the retry goes through on it', () =>
+    withOfflineableAudit(
+      'failclosed_appr',
+      { APPROVAL_HOLD_SECONDS: '1' },
+      { name: 'careful', is_default: true, default_action: 'allow', rules: [{ action: 'require_approval', connector: 'local', tool: 'echo' }] },
+      async ({ t, org, key, calls, auditOffline }) => {
+        const consumedAt = async (id: string) => ((await t.http.get(`/api/approvals/${id}`).set(bearer(org.ownerKey)).expect(200)).body as { consumed_at: string | null }).consumed_at;
+        const approveOnce = (id: string) => t.http.post(`/api/approvals/${id}/approve`).set(bearer(org.ownerKey)).send({ duration: 'once' }).expect(200);
+
+        // tools/call: asked, approved once, refused for want of an audit log, then made on the same approval.
+        const { client } = await connectMcp(t, org.slug, key);
+        const asked = (await client.callTool({ name: 'local__echo', arguments: { n: 1 } })) as CallToolResult;
+        const id = /appr_[0-9a-z]{26}/.exec(text(asked))?.[0] ?? '';
+        expect(id).not.toBe('');
+        await approveOnce(id);
+        await auditOffline(true);
+        const refused = (await client.callTool({ name: 'local__echo', arguments: { n: 1 } })) as CallToolResult;
+        expect(text(refused)).toMatch(/audit log is unavailable/);
+        expect(calls()).toHaveLength(0);
+        expect(await consumedAt(id)).toBeNull();
+        await auditOffline(false);
+        const made = (await client.callTool({ name: 'local__echo', arguments: { n: 1 } })) as CallToolResult;
+        expect(made.isError).toBeFalsy();
+        expect(calls()).toHaveLength(1);
+        expect(await consumedAt(id)).not.toBeNull();
+        await client.close();
+
+        // /v1/check: the same for a check that used a one-time approval and could not be recorded (500).
+        const check = () => t.http.post('/v1/check').set(bearer(key)).send({ serverName: 'local', toolName: 'echo', args: { n: 2 } });
+        const pending = await check().expect(200);
+        expect(pending.body).toMatchObject({ decision: 'require_approval' });
+        const checkApproval = (pending.body as { approvalId: string }).approvalId;
+        await approveOnce(checkApproval);
+        await auditOffline(true);
+        expect((await check()).status).toBe(500);
+        expect(await consumedAt(checkApproval)).toBeNull();
+        await auditOffline(false);
+        expect((await check().expect(200)).body).toMatchObject({ decision: 'allow' });
+        expect(await consumedAt(checkApproval)).not.toBeNull();
+      },
+    ), 60_000);
 });

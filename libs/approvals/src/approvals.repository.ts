@@ -159,6 +159,11 @@ export class ApprovalsRepository {
     return r.count === 1;
   }
 
+  /** Undoes `consume` of a one-time approval (a decision that made a grant was never consumed). */
+  async unconsume(orgId: string, id: string): Promise<void> {
+    await this.prisma.approval.updateMany({ where: { id, orgId, status: 'approved', grantId: null, consumedAt: { not: null } }, data: { consumedAt: null } });
+  }
+
   /**
    * An approved, not yet used one-time approval for exactly this call. A
    * decision that made a grant is never redeemed here (the grant, until it

@@ -155,6 +155,15 @@ export class ApprovalsService {
     return 'pending';
   }
 
+  /**
+   * Gives back a one-time approval whose call was not made after all (its
+   * audit entry could not be written): the agent's retry of the same call
+   * goes through on it instead of asking a person again. Nothing for a grant.
+   */
+  async giveBack(approval: Approval): Promise<void> {
+    await this.repo.unconsume(approval.orgId, approval.id);
+  }
+
   /** The pending approval behind a link, for the page; gone once used or expired. */
   async forLink(token: string): Promise<Approval & { orgSlug: string | null }> {
     const hash = approvalTokenHash(token);

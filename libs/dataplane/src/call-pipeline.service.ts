@@ -92,16 +92,22 @@ export class CallPipelineService {
     }
     if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
 
+    let spent: Approval | undefined;
     if (verdict.decision === 'require_approval') {
       const approved = await this.approve(ctx, catalog, tool, verdict, args, signal, elapsed);
       if (!approved.ok) return approved.result;
       verdict = approved.verdict;
+      spent = approved.spent;
     }
     const base = this.entry(ctx, catalog, tool, verdict);
 
     // Durable before the upstream sees anything: fail closed.
     const audited = await this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, limit, elapsed);
-    if (!audited) return errorResult('The call was not made: the audit log is unavailable (Gatehouse fails closed).');
+    if (!audited) {
+      // A one-time approval is not used up by a call that was not made: the retry goes through on it.
+      if (spent) await this.giveBack(spent);
+      return errorResult('The call was not made: the audit log is unavailable (Gatehouse fails closed).');
+    }
 
     let result: CallToolResult;
     try {
@@ -143,13 +149,14 @@ export class CallPipelineService {
     args: Record<string, unknown>,
     signal: AbortSignal,
     elapsed: () => number,
-  ): Promise<{ ok: true; verdict: Verdict } | { ok: false; result: CallToolResult }> {
+  ): Promise<{ ok: true; verdict: Verdict; spent?: Approval } | { ok: false; result: CallToolResult }> {
     const p = ctx.principal;
     const gate = await this.approvals.gate({
       source: 'mcp', orgId: p.orgId, credentialId: p.credentialId, agentId: p.agentId, gatewayId: catalog.gateway.id, connectorId: tool.connector.id,
       connectorName: tool.connector.name, toolName: tool.toolName, args, reason: verdict.reason, policyId: verdict.policyId,
     });
-    if (gate.kind === 'granted' || gate.kind === 'approved') return { ok: true, verdict: allowBecause(verdict, standingReason(gate)) };
+    if (gate.kind === 'granted') return { ok: true, verdict: allowBecause(verdict, standingReason(gate)) };
+    if (gate.kind === 'approved') return { ok: true, verdict: allowBecause(verdict, standingReason(gate)), spent: gate.approval };
     const asked = this.entry(ctx, catalog, tool, { ...verdict, reason: `${verdict.reason}; approval ${gate.approval.id}` });
     if (gate.kind === 'refused') {
       await this.recordOrFail({ ...asked, durationMs: elapsed(), success: false, errorCode: 'approval_unavailable' });
@@ -160,7 +167,7 @@ export class CallPipelineService {
     }
     const outcome = await this.approvals.hold(gate.approval, this.env.APPROVAL_HOLD_SECONDS * 1000, signal);
     void this.audit.complete({ id: asked.id, durationMs: elapsed(), success: outcome === 'approved', errorCode: outcome === 'approved' ? null : `approval_${outcome}` });
-    if (outcome === 'approved') return { ok: true, verdict: allowBecause(verdict, `approved (${gate.approval.id})`) };
+    if (outcome === 'approved') return { ok: true, verdict: allowBecause(verdict, `approved (${gate.approval.id})`), spent: gate.approval };
     return { ok: false, result: errorResult(heldMessage(gate.approval, outcome, verdict.reason)) };
   }
 
@@ -236,6 +243,13 @@ export class CallPipelineService {
       throw err;
     }
     return writing;
+  }
+
+  /** Gives a one-time approval back; a failure only costs the agent a new approval, so it is logged, not thrown. */
+  async giveBack(approval: Approval): Promise<void> {
+    await this.approvals.giveBack(approval).catch((err: unknown) => {
+      this.logger.error(`approval ${approval.id} stays used although its call was not made: ${(err as Error).message}`);
+    });
   }
 
   /** false when the audit log could not take the entry. */

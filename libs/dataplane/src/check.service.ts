@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@gatehouse/common';
-import { ApprovalsService, standingReason } from '@gatehouse/approvals';
+import { ApprovalsService, standingReason, type Approval } from '@gatehouse/approvals';
 import { AuditLogWriter } from '@gatehouse/audit';
 import type { Principal } from '@gatehouse/credentials';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
@@ -63,37 +63,47 @@ export class CheckService {
     const toolCallId = newId('aud');
     const connectorId = await this.connectorIds.get(`${p.orgId}:${req.serverName}`, () => this.repo.connectorIdByName(p.orgId, req.serverName));
     let approvalId: string | undefined;
+    let spent: Approval | undefined;
     if (verdict.decision === 'require_approval') {
       const gate = await this.approvals.gate({
         source: 'check', orgId: p.orgId, credentialId: p.credentialId, agentId: p.agentId, gatewayId: null, connectorId,
         connectorName: req.serverName, toolName: req.toolName, args: req.args, reason: verdict.reason, policyId: verdict.policyId,
       });
-      if (gate.kind === 'granted' || gate.kind === 'approved') verdict = allowBecause(verdict, standingReason(gate));
-      else if (gate.kind === 'refused') verdict = { ...verdict, decision: 'deny', reason: `${verdict.reason}; approval required but ${gate.reason}` };
+      if (gate.kind === 'granted') verdict = allowBecause(verdict, standingReason(gate));
+      else if (gate.kind === 'approved') {
+        verdict = allowBecause(verdict, standingReason(gate));
+        spent = gate.approval;
+      } else if (gate.kind === 'refused') verdict = { ...verdict, decision: 'deny', reason: `${verdict.reason}; approval required but ${gate.reason}` };
       else {
         approvalId = gate.approval.id;
         verdict = { ...verdict, reason: `${verdict.reason}; approval ${approvalId} pending` };
       }
     }
-    await this.audit.record({
-      id: toolCallId,
-      orgId: p.orgId,
-      timestamp: new Date(),
-      kind: 'check',
-      connectorId,
-      connectorName: req.serverName,
-      toolName: req.toolName,
-      agentId: p.agentId,
-      credentialId: p.credentialId,
-      gatewayId: null,
-      decision: verdict.decision,
-      reason: verdict.reason,
-      policyId: verdict.policyId,
-      ruleIndex: verdict.ruleIndex,
-      durationMs: Math.round(performance.now() - started),
-      success: null,
-      errorCode: null,
-    });
+    try {
+      await this.audit.record({
+        id: toolCallId,
+        orgId: p.orgId,
+        timestamp: new Date(),
+        kind: 'check',
+        connectorId,
+        connectorName: req.serverName,
+        toolName: req.toolName,
+        agentId: p.agentId,
+        credentialId: p.credentialId,
+        gatewayId: null,
+        decision: verdict.decision,
+        reason: verdict.reason,
+        policyId: verdict.policyId,
+        ruleIndex: verdict.ruleIndex,
+        durationMs: Math.round(performance.now() - started),
+        success: null,
+        errorCode: null,
+      });
+    } catch (err) {
+      // Without its audit entry the check has no answer (500), and a one-time approval it used is given back.
+      if (spent) await this.pipeline.giveBack(spent);
+      throw err;
+    }
     return {
       decision: verdict.decision,
       reason: verdict.reason,
