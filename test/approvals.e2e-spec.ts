@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApprovalNotificationsQueue, ApprovalsService } from '@gatehouse/approvals';
-import { findRepoRoot } from '@gatehouse/common';
 import { PrismaService } from '@gatehouse/db';
-import { bearer, connectMcp, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+import { bearer, connectMcp, createApiKey, createOrg, createStdioGateway, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 const text = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,25 +38,12 @@ describe('approvals: held calls, decisions on another replica, grants', () => {
     b = await startTestApp(env, { migrate: false });
     org = await createOrg(a);
     other = await createOrg(a);
-    const dir = mkdtempSync(join(tmpdir(), 'gh-appr-'));
-    callLog = join(dir, 'calls.log');
-    const toolsFile = join(dir, 'tools.json');
     const schema = { type: 'object', properties: { to: { type: 'string' }, body: { type: 'string' } } };
-    writeFileSync(
-      toolsFile,
-      JSON.stringify([
-        { name: 'echo', description: 'Echoes its arguments', inputSchema: schema },
-        { name: 'send_email', description: 'Sends an email', inputSchema: schema },
-        { name: 'delete_file', description: 'Deletes a file', inputSchema: schema },
-      ]),
-    );
-    const fixture = join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs');
-    await a.http
-      .post('/api/connectors')
-      .set(bearer(org.ownerKey))
-      .send({ name: 'local', type: 'mcp_stdio', config: { command: process.execPath, args: [fixture, toolsFile, callLog] } })
-      .expect(201);
-    await a.http.post('/api/gateways').set(bearer(org.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'local', server_version: 'v1' }] } }).expect(201);
+    ({ callLog } = await createStdioGateway(a, org, 'local', [
+      { name: 'echo', description: 'Echoes its arguments', inputSchema: schema },
+      { name: 'send_email', description: 'Sends an email', inputSchema: schema },
+      { name: 'delete_file', description: 'Deletes a file', inputSchema: schema },
+    ]));
     await a.http
       .post('/api/policies')
       .set(bearer(org.ownerKey))

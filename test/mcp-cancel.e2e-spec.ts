@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { findRepoRoot } from '@gatehouse/common';
-import { baseUrl, bearer, connectMcp, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+import { baseUrl, bearer, connectMcp, createApiKey, createOrg, createStdioGateway, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 /**
  * notifications/cancelled is its own POST, so it may reach another api
@@ -22,16 +19,7 @@ describe('data plane: cancellation across api processes', () => {
     a = await startTestApp(env);
     b = await startTestApp(env, { migrate: false });
     org = await createOrg(a);
-    const dir = mkdtempSync(join(tmpdir(), 'gh-cancel-'));
-    const toolsFile = join(dir, 'tools.json');
-    writeFileSync(toolsFile, JSON.stringify([{ name: 'hang', description: 'Never answers', inputSchema: { type: 'object', properties: {} } }]));
-    const fixture = join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs');
-    await a.http
-      .post('/api/connectors')
-      .set(bearer(org.ownerKey))
-      .send({ name: 'local', type: 'mcp_stdio', config: { command: process.execPath, args: [fixture, toolsFile] } })
-      .expect(201);
-    await a.http.post('/api/gateways').set(bearer(org.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'local', server_version: 'v1' }] } }).expect(201);
+    await createStdioGateway(a, org, 'local', [{ name: 'hang', description: 'Never answers', inputSchema: { type: 'object', properties: {} } }]);
     key = (await createApiKey(a, org, { scopes: ['mcp:call'] })).secret;
   }, 60_000);
   afterAll(async () => {
@@ -82,17 +70,7 @@ describe('data plane: cancellation across api processes', () => {
     const c = await startTestApp({ STDIO_ALLOWLIST: process.execPath, REDIS_URL: proxy.url }, { migrate: false });
     try {
       const o = await createOrg(a);
-      const dir = mkdtempSync(join(tmpdir(), 'gh-gone-'));
-      const toolsFile = join(dir, 'tools.json');
-      const callLog = join(dir, 'calls.ndjson');
-      writeFileSync(toolsFile, JSON.stringify([{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]));
-      const fixture = join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs');
-      await a.http
-        .post('/api/connectors')
-        .set(bearer(o.ownerKey))
-        .send({ name: 'logged', type: 'mcp_stdio', config: { command: process.execPath, args: [fixture, toolsFile, callLog] } })
-        .expect(201);
-      await a.http.post('/api/gateways').set(bearer(o.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'logged', server_version: 'v1' }] } }).expect(201);
+      const { callLog } = await createStdioGateway(a, o, 'logged', [{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]);
       const k = (await createApiKey(a, o, { scopes: ['mcp:call'] })).secret;
       const { client, transport } = await connectMcp(a, o.slug, k);
       const callOnC = (id: number, signal?: AbortSignal) =>

@@ -11,6 +11,7 @@ import {
   connectMcp,
   createApiKey,
   createOrg,
+  createStdioGateway,
   EVERYTHING_SERVER,
   startTestApp,
   type TestApp,
@@ -214,16 +215,7 @@ describe('data plane: fail closed', () => {
     try {
       await admin.connect();
       const org = await createOrg(t);
-      const dir = mkdtempSync(join(tmpdir(), 'gh-fc-'));
-      const toolsFile = join(dir, 'tools.json');
-      const callLog = join(dir, 'calls.log');
-      writeFileSync(toolsFile, JSON.stringify([{ name: 'echo', description: 'Echo', inputSchema: { type: 'object' } }]));
-      await t.http
-        .post('/api/connectors')
-        .set(bearer(org.ownerKey))
-        .send({ name: 'local', type: 'mcp_stdio', config: { command: process.execPath, args: [join(findRepoRoot(), 'test/fixtures/mutable-mcp-server.mjs'), toolsFile, callLog] } })
-        .expect(201);
-      await t.http.post('/api/gateways').set(bearer(org.ownerKey)).send({ saved_name: 'main', servers_config: { servers: [{ saved_name: 'local', server_version: 'v1' }] } }).expect(201);
+      const { callLog, calls } = await createStdioGateway(t, org, 'local', [{ name: 'echo', description: 'Echo', inputSchema: { type: 'object' } }]);
       if (policy) await t.http.post('/api/policies').set(bearer(org.ownerKey)).send(policy).expect(201);
       const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
       await run({
@@ -231,7 +223,7 @@ describe('data plane: fail closed', () => {
         org,
         key,
         callLog,
-        calls: () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []),
+        calls,
         auditOffline: (offline) =>
           admin.query(offline ? 'ALTER TABLE audit_entries RENAME TO audit_entries_offline' : 'ALTER TABLE audit_entries_offline RENAME TO audit_entries'),
       });
