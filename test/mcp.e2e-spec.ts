@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { findRepoRoot } from '@gatehouse/common';
 import {
@@ -84,6 +86,23 @@ describe('data plane: /mcp/:orgSlug', () => {
     const local = (await client.callTool({ name: 'local__echo', arguments: { text: 'hi' } })) as CallToolResult;
     expect(JSON.parse(text(local))).toEqual({ tool: 'echo', args: { text: 'hi' } });
     await client.close();
+  });
+
+  it('serves MCP calls and the control plane without an AsyncLocalStorage (on Node 20 one turns on promise hooks for every promise)', async () => {
+    const run = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+    const enterWith = jest.spyOn(AsyncLocalStorage.prototype, 'enterWith');
+    try {
+      const { client } = await connectMcp(t, org.slug, agentKey);
+      expect(text((await client.callTool({ name: 'local__echo', arguments: { text: 'hi' } })) as CallToolResult)).toContain('hi');
+      await client.close();
+      await t.http.get('/api/whoami').set(bearer(org.ownerKey)).expect(200);
+      await t.http.post('/v1/check').set(bearer(agentKey)).send({ serverName: 'local', toolName: 'echo' }).expect(200);
+      expect(run).not.toHaveBeenCalled();
+      expect(enterWith).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+      enterWith.mockRestore();
+    }
   });
 
   it('answers an unknown tool with a JSON-RPC error', async () => {
@@ -245,9 +264,13 @@ describe('data plane: fail closed', () => {
       expect(readFileSync(callLog, 'utf8').trim().split('\n')).toHaveLength(1);
 
       await auditOffline(true);
+      const errors = jest.spyOn(Logger.prototype, 'error');
       const refused = (await client.callTool({ name: 'local__echo', arguments: { n: 2 } })) as CallToolResult;
       expect(refused.isError).toBe(true);
       expect(text(refused)).toMatch(/audit log is unavailable/);
+      // The operator's log line names the request and the org (no async context carries them).
+      expect(errors).toHaveBeenCalledWith({ request_id: expect.stringMatching(/^req_/), org_id: org.id }, expect.stringMatching(/^audit write failed, refusing the call/));
+      errors.mockRestore();
       expect(readFileSync(callLog, 'utf8').trim().split('\n')).toHaveLength(1);
 
       const check = await t.http.post('/v1/check').set(bearer(key)).send({ serverName: 'local', toolName: 'echo' });

@@ -28,7 +28,8 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   app.set('trust proxy', env.TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  app.use(requestLoggerMiddleware(rootLogger(env)));
+  const log = rootLogger(env);
+  app.use(requestLoggerMiddleware(log));
   app.use(metricsMiddleware);
   const jsonBody = typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(jsonBody);
@@ -42,7 +43,7 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   const express: Express = app.getHttpAdapter().getInstance();
   if (!server.listeners('request').includes(express)) throw new Error('the HTTP server does not hand requests to Express directly');
   server.removeListener('request', express);
-  server.on('request', app.get(DirectRoutes).listener(express, jsonBody));
+  server.on('request', app.get(DirectRoutes).listener(express, jsonBody, log));
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: undefined });

@@ -17,6 +17,8 @@ import { UpstreamPool, UpstreamUnavailable } from './upstream-pool.js';
 export interface CallContext {
   principal: Principal;
   gateway: GatewaySelector;
+  /** The HTTP request carrying the call, for the log lines it causes. */
+  requestId?: string;
   /**
    * The rate limit of this request's one tools/call, already on its way to
    * Redis (started alongside the session lookup); taken by the first call.
@@ -81,13 +83,13 @@ export class CallPipelineService {
     if (!goesAhead) await limit.promise;
 
     if (verdict.decision === 'deny') {
-      await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' });
+      await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' }, ctx);
       return errorResult(`Denied by policy: ${verdict.reason}`);
     }
     if (input?.action === 'block') {
       await this.recordOrFail({
         ...this.entry(ctx, catalog, tool, verdict), decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings),
-      });
+      }, ctx);
       return errorResult(`Blocked by input guardrail (${(input.blocked_by ?? []).join(', ')}): the arguments were not sent upstream.`);
     }
     if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
@@ -102,7 +104,7 @@ export class CallPipelineService {
     const base = this.entry(ctx, catalog, tool, verdict);
 
     // Durable before the upstream sees anything: fail closed.
-    const audited = await this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, limit, elapsed);
+    const audited = await this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, ctx, limit, elapsed);
     if (!audited) {
       // A one-time approval is not used up by a call that was not made: the retry goes through on it.
       if (spent) await this.giveBack(spent);
@@ -159,10 +161,10 @@ export class CallPipelineService {
     if (gate.kind === 'approved') return { ok: true, verdict: allowBecause(verdict, standingReason(gate)), spent: gate.approval };
     const asked = this.entry(ctx, catalog, tool, { ...verdict, reason: `${verdict.reason}; approval ${gate.approval.id}` });
     if (gate.kind === 'refused') {
-      await this.recordOrFail({ ...asked, durationMs: elapsed(), success: false, errorCode: 'approval_unavailable' });
+      await this.recordOrFail({ ...asked, durationMs: elapsed(), success: false, errorCode: 'approval_unavailable' }, ctx);
       return { ok: false, result: errorResult(`Approval required (${verdict.reason}), but ${gate.reason}. Approval ${gate.approval.id} was denied.`) };
     }
-    if (!(await this.recordOrFail(asked))) {
+    if (!(await this.recordOrFail(asked, ctx))) {
       return { ok: false, result: errorResult('The call was not made: the audit log is unavailable (Gatehouse fails closed).') };
     }
     const outcome = await this.approvals.hold(gate.approval, this.env.APPROVAL_HOLD_SECONDS * 1000, signal);
@@ -230,8 +232,8 @@ export class CallPipelineService {
    * path). Over the limit, the call is not made and its entry says so
    * (`rate_limited`). (A limit already known to be refused never gets here.)
    */
-  private async recordBeforeCall(entry: NewAuditEntry, limit: Settling, elapsed: () => number): Promise<boolean> {
-    const writing = this.recordOrFail(entry);
+  private async recordBeforeCall(entry: NewAuditEntry, ctx: CallContext, limit: Settling, elapsed: () => number): Promise<boolean> {
+    const writing = this.recordOrFail(entry, ctx);
     try {
       await limit.promise;
     } catch (err) {
@@ -253,12 +255,12 @@ export class CallPipelineService {
   }
 
   /** false when the audit log could not take the entry. */
-  private async recordOrFail(entry: NewAuditEntry): Promise<boolean> {
+  private async recordOrFail(entry: NewAuditEntry, ctx: CallContext): Promise<boolean> {
     try {
       await this.audit.record(entry);
       return true;
     } catch (err) {
-      this.logger.error(`audit write failed, refusing the call: ${(err as Error).message}`);
+      this.logger.error({ request_id: ctx.requestId, org_id: entry.orgId }, `audit write failed, refusing the call: ${(err as Error).message}`);
       return false;
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
-import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AuthenticatorService, type Scope } from '@gatehouse/credentials';
 import { CheckService, type CheckRequest } from '@gatehouse/dataplane';
 import { authenticateRequest } from '../auth/credential.guard.js';
@@ -37,7 +37,6 @@ export class DirectRoutes {
     private readonly authenticator: AuthenticatorService,
     private readonly checks: CheckService,
     private readonly mcp: McpHttpService,
-    private readonly logs: PinoLogger,
   ) {}
 
   /**
@@ -45,9 +44,10 @@ export class DirectRoutes {
    * every other request goes to `express` (and so to Nest) untouched. Express's
    * own router costs a closure per middleware layer and a fifth of the heap a
    * check allocates, so the direct routes sit in front of it. `parseJson` is
-   * the app's JSON body parser, so limits and errors match.
+   * the app's JSON body parser, so limits and errors match; `log` writes the
+   * access log lines, as `requestLoggerMiddleware` does for the other routes.
    */
-  listener(express: Express, parseJson: RequestHandler): (req: IncomingMessage, res: ServerResponse) => void {
+  listener(express: Express, parseJson: RequestHandler, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
     const parse = parseJson as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
     const readBody = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
       new Promise((resolve, reject) =>
@@ -60,15 +60,9 @@ export class DirectRoutes {
         return;
       }
       const id = (req.id = assignRequestId(req, res));
-      // Service logs carry the request id, as nestjs-pino's middleware arranges on the Nest routes.
-      this.logs.runInContext(
-        () => {
-          attachRequestLog(req, res, this.logs.logger);
-          observeDuration(req, res, route.template);
-          this.serve(route, req, res, readBody).catch((err: unknown) => sendError(req, res, err));
-        },
-        { bindings: { request_id: id } },
-      );
+      attachRequestLog(req, res, log, id);
+      observeDuration(req, res, route.template);
+      this.serve(route, req, res, readBody).catch((err: unknown) => sendError(req, res, err));
     };
   }
 

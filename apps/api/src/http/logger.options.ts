@@ -4,7 +4,7 @@ import { pino, stdSerializers, type Logger } from 'pino';
 import type { Env } from '@gatehouse/config';
 import { assignRequestId } from './request-id.js';
 
-type LoggedRequest = IncomingMessage & { id?: unknown; log?: Logger; allLogs?: Logger[]; originalUrl?: string };
+type LoggedRequest = IncomingMessage & { id?: unknown; originalUrl?: string };
 
 const IGNORED = new Set(['/health', '/metrics']);
 
@@ -38,34 +38,34 @@ function createRootLogger(env: Env): Logger {
 }
 
 /**
- * nestjs-pino keeps the per-request logger in its async context (so a
- * service's log line carries the request id); the per-request logger itself
- * comes from `requestLoggerMiddleware`, not pino-http, which built two child
- * loggers and serialized the request on every request even when the access
- * log level was off.
+ * nestjs-pino formats the services' log lines; its request middleware is not
+ * used (`forRoutes: []`). That middleware kept each request's logger in an
+ * AsyncLocalStorage, and on Node 20 any AsyncLocalStorage in use turns on
+ * promise hooks for every promise of the process: about a tenth of the api's
+ * CPU per proxied MCP call. Request ids reach the logs explicitly instead:
+ * the access log line below, the logged 500 (`logServerError`), and the data
+ * plane's own error lines, which take the request id from their call.
  */
 export function loggerOptions(env: Env): Params {
-  return { pinoHttp: { logger: rootLogger(env) }, useExisting: true };
+  return { pinoHttp: { logger: rootLogger(env) }, useExisting: true, forRoutes: [] };
 }
 
-/**
- * Every log line of a request carries its id (`request_id`); the access log
- * ("request completed" / "request errored", at info, as pino-http wrote it)
- * costs nothing when info is off.
- */
+/** Every request gets an id (`X-Request-Id`) and, when info is on, an access log line carrying it. */
 export function requestLoggerMiddleware(root: Logger): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
   return (req, res, next) => {
     const id = typeof req.id === 'string' ? req.id : (req.id = assignRequestId(req, res));
-    attachRequestLog(req, res, root.child({ request_id: id }));
+    attachRequestLog(req, res, root, id);
     next();
   };
 }
 
-/** `log` (a child carrying the request id) becomes the request's logger, and writes its access log line. */
-export function attachRequestLog(req: LoggedRequest, res: ServerResponse, log: Logger): void {
-  req.log = log;
-  req.allLogs = [log];
-  if (!log.isLevelEnabled('info') || IGNORED.has(req.url ?? '')) return;
+/**
+ * The access log line of a request ("request completed" / "request aborted"
+ * / "request errored", at info, as pino-http wrote it), with its
+ * `request_id`. Nothing is built for it when info is off.
+ */
+export function attachRequestLog(req: LoggedRequest, res: ServerResponse, root: Logger, requestId: string): void {
+  if (!root.isLevelEnabled('info') || IGNORED.has(req.url ?? '')) return;
   const started = Date.now();
   const done = (err?: unknown): void => {
     res.removeListener('close', done);
@@ -73,6 +73,7 @@ export function attachRequestLog(req: LoggedRequest, res: ServerResponse, log: L
     res.removeListener('error', done);
     const responseTime = Date.now() - started;
     const request = { id: req.id, method: req.method, url: loggableUrl(req.originalUrl ?? req.url) };
+    const log = root.child({ request_id: requestId });
     if (err instanceof Error || res.statusCode >= 500) {
       const error = err instanceof Error ? err : new Error(`failed with status code ${res.statusCode}`);
       log.info({ req: request, res, err: error, responseTime }, 'request errored');

@@ -9,6 +9,7 @@ import {
   isJSONRPCResultResponse,
   JSONRPCMessageSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
+  type InitializeRequest,
   type JSONRPCMessage,
   type MessageExtraInfo,
   type RequestId,
@@ -30,8 +31,17 @@ export function singleMessageOf(req: IncomingMessage, body: unknown): JSONRPCMes
   const version = req.headers['mcp-protocol-version'];
   if (version !== undefined && (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version))) return null;
   const parsed = JSONRPCMessageSchema.safeParse(body);
-  if (!parsed.success || isInitializeRequest(parsed.data)) return null;
+  if (!parsed.success || isInitialize(parsed.data)) return null;
   return parsed.data;
+}
+
+/**
+ * The SDK's `isInitializeRequest`, asked only of a message whose method is
+ * `initialize`: for every other message the schema's failed parse (and the
+ * error it builds) was a cost per request with a known answer.
+ */
+export function isInitialize(body: unknown): body is InitializeRequest {
+  return typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'initialize' && isInitializeRequest(body);
 }
 
 /**

@@ -1,19 +1,19 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@gatehouse/common';
 import type { Principal } from '@gatehouse/credentials';
 import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehouse/dataplane';
 import { singleHeader } from '../http/headers.js';
+import { requestIdOf } from '../http/request-id.js';
 import { sendJson } from '../http/send-error.js';
-import { JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
+import { isInitialize, JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
 const HEARTBEAT_MS = 15_000;
 
 /** The body of a request as the JSON parser left it. */
-type Request = IncomingMessage & { body?: unknown };
+type Request = IncomingMessage & { body?: unknown; id?: unknown };
 type Response = ServerResponse;
 
 function jsonRpcError(res: Response, status: number, message: string): void {
@@ -48,7 +48,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
     const gatewayHeader = { name: singleHeader(req, 'x-mcp-gateway'), version: singleHeader(req, 'x-mcp-gateway-version') };
     let sessionId: string;
     let ctx: CallContext;
-    if (isInitializeRequest(body)) {
+    if (isInitialize(body)) {
       // Outside a session the limit is HTTP's (429 + Retry-After); inside one, tools/call answers an MCP error.
       await this.pipeline.rateLimit(p);
       sessionId = await this.sessions.create({
@@ -59,7 +59,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
         protocolVersion: body.params.protocolVersion,
       });
       res.setHeader('Mcp-Session-Id', sessionId);
-      ctx = { principal: p, gateway: gatewayHeader };
+      ctx = { principal: p, gateway: gatewayHeader, requestId: requestIdOf(req) };
     } else {
       // A lone tools/call: its rate limit's Redis round trip runs alongside the session's.
       const limit = isToolCall(body) ? { pending: this.pipeline.rateLimit(p) } : undefined;
@@ -67,7 +67,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
       const session = await this.session(p, req, res);
       if (!session) return;
       sessionId = session.id;
-      ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined }, limit };
+      ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined }, limit, requestId: requestIdOf(req) };
     }
     // A client that went away while the lookups above ran has nobody to answer: nothing is run for it.
     if (res.destroyed) return;
