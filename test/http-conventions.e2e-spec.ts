@@ -1,5 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { adminAuth, startTestApp, type TestApp } from '@gatehouse/testing';
+import { request } from 'node:http';
+import { adminAuth, baseUrl, startTestApp, type TestApp } from '@gatehouse/testing';
+
+/** A POST whose body is sent chunked (no Content-Length), one write per chunk. */
+function postChunked(t: TestApp, path: string, chunks: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl(t)}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // The server may answer (413) before the last chunk is written.
+    req.on('error', reject);
+    for (const c of chunks) req.write(c);
+    req.end();
+  });
+}
 
 describe('HTTP conventions', () => {
   let t: TestApp;
@@ -38,6 +55,34 @@ describe('HTTP conventions', () => {
   it('rejects an oversized body with 413', async () => {
     const res = await t.http.post('/api/admin/orgs').set(adminAuth(t)).send({ slug: 'big', name: 'x'.repeat(4096) }).expect(413);
     expectErrorBody(res.body, 413, 'payload_too_large');
+  });
+
+  // The data plane's hot routes read their bodies in front of Express: the same limits and errors as every other route.
+  describe.each(['/v1/check', '/mcp/acme'])('a direct route (%s)', (path) => {
+    it('rejects malformed JSON with 400', async () => {
+      const res = await t.http.post(path).set('Content-Type', 'application/json').send('{"serverName":').expect(400);
+      expectErrorBody(res.body, 400, 'malformed_json');
+    });
+
+    it('rejects JSON that is not an object or array with 400 (strict)', async () => {
+      const res = await t.http.post(path).set('Content-Type', 'application/json').send('"a string"').expect(400);
+      expectErrorBody(res.body, 400, 'malformed_json');
+    });
+
+    it('rejects an oversized body with 413, by its length or as it arrives', async () => {
+      const res = await t.http.post(path).set('Content-Type', 'application/json').send({ text: 'x'.repeat(4096) }).expect(413);
+      expectErrorBody(res.body, 413, 'payload_too_large');
+      const chunked = await postChunked(t, path, [`{"text":"${'x'.repeat(1500)}`, `${'x'.repeat(1500)}"}`]);
+      expect(chunked.status).toBe(413);
+      expectErrorBody(JSON.parse(chunked.body), 413, 'payload_too_large');
+    });
+
+    it('reads a body with a UTF-8 byte order mark, and a chunked one, then asks for a credential', async () => {
+      const bom = await t.http.post(path).set('Content-Type', 'application/json; charset=utf-8').send(`\uFEFF{"serverName":"s","toolName":"t"}`).expect(401);
+      expectErrorBody(bom.body, 401, 'auth_invalid_credentials');
+      const chunked = await postChunked(t, path, ['{"serverName":', '"s","toolName":"t"}']);
+      expect(chunked.status).toBe(401);
+    });
   });
 
   it('names each invalid field', async () => {
