@@ -8,7 +8,7 @@ import type { Env } from '@gatehouse/config';
 import { AppModule } from './app.module.js';
 import { DirectRoutes } from './data-plane/direct-routes.service.js';
 import { metricsMiddleware } from './health/metrics.js';
-import { typedBodyErrors } from './http/body-errors.js';
+import { bodyLimitBytes, typedBodyErrors } from './http/body-errors.js';
 import { requestLoggerMiddleware, rootLogger } from './http/logger.options.js';
 import { requestIdMiddleware } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -31,8 +31,7 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   const log = rootLogger(env);
   app.use(requestLoggerMiddleware(log));
   app.use(metricsMiddleware);
-  const jsonBody = typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(jsonBody);
+  app.use(typedBodyErrors(json({ limit: env.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] })));
   app.use(typedBodyErrors(urlencoded({ limit: env.BODY_LIMIT, extended: false, parameterLimit: 100 })));
   app.use(QUEUE_BOARD_PATH, adminKeyMiddleware(env.ADMIN_API_KEY), app.get(QueueBoard).router());
   app.useGlobalPipes(createValidationPipe());
@@ -43,7 +42,7 @@ export async function createApp(env: Env, opts: { logs?: boolean } = {}): Promis
   const express: Express = app.getHttpAdapter().getInstance();
   if (!server.listeners('request').includes(express)) throw new Error('the HTTP server does not hand requests to Express directly');
   server.removeListener('request', express);
-  server.on('request', app.get(DirectRoutes).listener(express, jsonBody, log));
+  server.on('request', app.get(DirectRoutes).listener(express, bodyLimitBytes(env.BODY_LIMIT), log));
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: undefined });

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { AuthenticatorService, type Scope } from '@gatehouse/credentials';
 import { CheckService, type CheckRequest } from '@gatehouse/dataplane';
 import { authenticateRequest } from '../auth/credential.guard.js';
 import { CheckRequestDto, plainCheckRequest } from '../check/check.request.js';
 import { observeDuration } from '../health/metrics.js';
+import { readJsonBody } from '../http/body-errors.js';
 import { attachRequestLog } from '../http/logger.options.js';
 import { singleHeader } from '../http/headers.js';
 import { assignRequestId } from '../http/request-id.js';
@@ -43,16 +44,12 @@ export class DirectRoutes {
    * The HTTP server's request listener: a direct route is served here, and
    * every other request goes to `express` (and so to Nest) untouched. Express's
    * own router costs a closure per middleware layer and a fifth of the heap a
-   * check allocates, so the direct routes sit in front of it. `parseJson` is
-   * the app's JSON body parser, so limits and errors match; `log` writes the
-   * access log lines, as `requestLoggerMiddleware` does for the other routes.
+   * check allocates, so the direct routes sit in front of it. Bodies are read
+   * by `readJsonBody` with the app's `bodyLimit` (bytes), so limits and errors
+   * match the JSON parser of the other routes; `log` writes the access log
+   * lines, as `requestLoggerMiddleware` does for the other routes.
    */
-  listener(express: Express, parseJson: RequestHandler, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
-    const parse = parseJson as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-    const readBody = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-      new Promise((resolve, reject) =>
-        parse(req, res, (err?: unknown) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error('request body could not be read')))),
-      );
+  listener(express: Express, bodyLimit: number, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
     return (req: Direct, res) => {
       const route = directRouteOf(req.method, req.url, req.headers);
       if (!route) {
@@ -62,12 +59,12 @@ export class DirectRoutes {
       const id = (req.id = assignRequestId(req, res));
       attachRequestLog(req, res, log, id);
       observeDuration(req, res, route.template);
-      this.serve(route, req, res, readBody).catch((err: unknown) => sendError(req, res, err));
+      this.serve(route, req, res, bodyLimit).catch((err: unknown) => sendError(req, res, err));
     };
   }
 
-  private async serve(route: DirectRoute, req: Direct, res: ServerResponse, readBody: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<void> {
-    await readBody(req, res);
+  private async serve(route: DirectRoute, req: Direct, res: ServerResponse, bodyLimit: number): Promise<void> {
+    req.body = await readJsonBody(req, bodyLimit);
     const principal = await authenticateRequest(this.authenticator, req, MCP_CALL);
     if (route.kind === 'mcp') {
       this.mcp.assertOrg(principal, route.orgSlug);
