@@ -50,4 +50,44 @@ describe('rate limits (Redis)', () => {
     await limits.consume(tight, 'k');
     expect(await count(tight, 'k')).toBe('1');
   });
+
+  it('knows a window has room only from a fresh answer, with a margin kept for other replicas and for consumes still unanswered', async () => {
+    const spec = { name: 'room', points: 20, durationSeconds: 60 };
+    const mine = [{ spec, key: 'r' }];
+    // Nothing heard yet: the first consume must be waited for.
+    expect(limits.hasRoom(mine)).toBe(false);
+    await limits.consumeAll(mine);
+    expect(limits.hasRoom(mine)).toBe(true);
+    // Room means one more consume still leaves the margin (5 of 20 here): true up to 14 consumed, false from 15.
+    for (let i = 1; i < 14; i++) await limits.consumeAll(mine);
+    expect(await count(spec, 'r')).toBe('14');
+    expect(limits.hasRoom(mine)).toBe(true);
+    await limits.consumeAll(mine);
+    expect(limits.hasRoom(mine)).toBe(false);
+
+    // Consumes sent and not yet answered count against the room: while Redis holds writes, three in flight use it up.
+    const other = [{ spec, key: 'r2' }];
+    await limits.consumeAll(other);
+    for (let i = 0; i < 11; i++) await limits.consumeAll(other);
+    expect(limits.hasRoom(other)).toBe(true);
+    await redis.client.call('CLIENT', 'PAUSE', '300', 'WRITE');
+    const inFlight = [limits.consumeAll(other), limits.consumeAll(other), limits.consumeAll(other)];
+    expect(limits.hasRoom(other)).toBe(false);
+    await Promise.all(inFlight);
+    expect(await count(spec, 'r2')).toBe('15');
+    expect(limits.hasRoom(other)).toBe(false);
+
+    // Another replica's consumes are seen with the next answer, and an answer older than a second is no longer knowledge.
+    const third = [{ spec, key: 'r3' }];
+    await limits.consumeAll(third);
+    expect(limits.hasRoom(third)).toBe(true);
+    await redis.client.incrby(redis.key('rl', spec.name) + ':r3', 13);
+    expect(limits.hasRoom(third)).toBe(true);
+    await limits.consumeAll(third);
+    expect(limits.hasRoom(third)).toBe(false);
+    const fourth = [{ spec, key: 'r4' }];
+    await limits.consumeAll(fourth);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(limits.hasRoom(fourth)).toBe(false);
+  });
 });

@@ -8,7 +8,7 @@ import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import type { Principal } from '@gatehouse/credentials';
 import { evaluateGuardrails, type Finding } from '@gatehouse/guardrails';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
-import { RateLimitService } from '@gatehouse/rate-limit';
+import { RateLimitService, type LimitSpec } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector } from './tool-catalog.service.js';
 import { TtlCache } from './ttl-cache.js';
@@ -63,7 +63,10 @@ export class CallPipelineService {
     const started = performance.now();
     const p = ctx.principal;
     // The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the audit write too.
-    const limit = settling(takeLimit(ctx) ?? this.rateLimit(p));
+    // Far from the limit (Redis said so within the last second), a call that goes ahead does not wait for
+    // it at all: its consume is sent once the upstream has the call (see RateLimitService.hasRoom).
+    const pre = takeLimit(ctx);
+    let limit: Settling | null = pre === undefined && this.hasRoom(p) ? null : settling(pre ?? this.rateLimit(p));
     const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
     const tool = catalog.tools.get(name);
     if (!tool) throw new UnknownToolError(`Unknown tool: ${name}`);
@@ -74,13 +77,13 @@ export class CallPipelineService {
     let verdict: Verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
     const elapsed = () => Math.round(performance.now() - started);
     // Already known to be over the limit (this replica saw it refused): no screening for a call that will not be made.
-    if (limit.refused) await limit.promise;
+    if (limit?.refused) await limit.promise;
     // Screened before anyone is asked: a person never approves what the guardrails would block,
     // and a one-time approval is never spent on a call they refuse.
     const input = verdict.decision !== 'deny' && tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
     const goesAhead = verdict.decision === 'allow' && input?.action !== 'block';
     // Nothing is written for a refusal, nor anyone asked, over the limit.
-    if (!goesAhead) await limit.promise;
+    if (!goesAhead) await (limit ??= settling(this.rateLimit(p))).promise;
 
     if (verdict.decision === 'deny') {
       await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' }, ctx);
@@ -113,7 +116,10 @@ export class CallPipelineService {
 
     let result: CallToolResult;
     try {
-      result = await this.forward(p.orgId, tool, args, signal);
+      const forwarding = this.forward(p.orgId, tool, args, signal);
+      // A limit known to have room is consumed now, off the call's path; its answer keeps that knowledge fresh.
+      if (!limit) setImmediate(() => void this.rateLimit(p).catch(() => undefined));
+      result = await forwarding;
     } catch (err) {
       const code = err instanceof UpstreamUnavailable ? err.code : 'upstream_error';
       void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: code });
@@ -230,10 +236,12 @@ export class CallPipelineService {
    * The entry of a call that goes ahead, written while its rate limit is
    * still on its way back from Redis (one round trip fewer on the call's
    * path). Over the limit, the call is not made and its entry says so
-   * (`rate_limited`). (A limit already known to be refused never gets here.)
+   * (`rate_limited`). (A limit already known to be refused never gets here;
+   * one known to have room, `null`, is not waited for.)
    */
-  private async recordBeforeCall(entry: NewAuditEntry, ctx: CallContext, limit: Settling, elapsed: () => number): Promise<boolean> {
+  private async recordBeforeCall(entry: NewAuditEntry, ctx: CallContext, limit: Settling | null, elapsed: () => number): Promise<boolean> {
     const writing = this.recordOrFail(entry, ctx);
+    if (!limit) return writing;
     try {
       await limit.promise;
     } catch (err) {
@@ -289,10 +297,20 @@ export class CallPipelineService {
   }
 
   rateLimit(p: Principal): Promise<void> {
-    return this.limits.consumeAll([
+    return this.limits.consumeAll(this.limitsOf(p));
+  }
+
+  /** Both of the caller's limits are known to have room: a call that goes ahead need not wait for its consume. */
+  hasRoom(p: Principal): boolean {
+    return this.limits.hasRoom(this.limitsOf(p));
+  }
+
+  /** The data plane's two limits: per credential and per org. */
+  private limitsOf(p: Principal): { spec: LimitSpec; key: string }[] {
+    return [
       { spec: { name: 'dp-credential', points: this.env.DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL, durationSeconds: 60 }, key: p.credentialId },
       { spec: { name: 'dp-org', points: this.env.DATA_PLANE_RATE_LIMIT_PER_ORG, durationSeconds: 60 }, key: p.orgId },
-    ]);
+    ];
   }
 }
 

@@ -35,8 +35,19 @@ const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
 /** Keys per script call; a bigger burst is split. */
 const MAX_BATCH = 256;
-/** Bound on the keys remembered as over their limit (expired ones are swept first). */
+/** Bound on the keys remembered as over their limit, and on those whose last answer is kept (expired ones are swept first). */
 const MAX_REMEMBERED = 10_000;
+/** How long an answer from Redis counts as knowing how much room a window has. */
+const FRESH_MS = 1000;
+/** The room a window must keep, beyond every consume unanswered here, for a consume not to be waited for. */
+const margin = (points: number): number => Math.max(5, Math.ceil(points / 10));
+
+interface Heard {
+  consumed: number;
+  until: number;
+  heardAt: number;
+  pending: number;
+}
 
 interface Consume {
   key: string;
@@ -65,6 +76,12 @@ export class RateLimitService {
    * deleted in Redis by hand is seen only when the remembered one ends.
    */
   private readonly over = new Map<string, { until: number; points: number }>();
+  /**
+   * What Redis last answered for each key this replica consumes (points
+   * consumed in the window, when the window ends, when that was heard) and
+   * how many consumes sent since are still unanswered: what `hasRoom` knows.
+   */
+  private readonly heard = new Map<string, Heard>();
 
   constructor(private readonly redis: RedisService) {}
 
@@ -79,7 +96,7 @@ export class RateLimitService {
    * over, none is consumed and Redis is not asked.
    */
   consumeAll(limits: readonly { spec: LimitSpec; key: string }[]): Promise<void> {
-    const items = limits.map(({ spec, key }) => ({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds }));
+    const items = this.itemsOf(limits);
     const now = performance.now();
     for (const item of items) {
       const known = this.over.get(item.key);
@@ -87,7 +104,50 @@ export class RateLimitService {
       if (known.until > now && known.points === item.points) return Promise.reject(new RateLimitedError(Math.ceil((known.until - now) / 1000)));
       this.over.delete(item.key);
     }
-    return items.length === 1 ? this.batches.submit(items[0]) : Promise.all(items.map((item) => this.batches.submit(item))).then(() => undefined);
+    return items.length === 1 ? this.submit(items[0]) : Promise.all(items.map((item) => this.submit(item))).then(() => undefined);
+  }
+
+  /**
+   * true when Redis said, within the last second, that each of these windows
+   * (still running) has room for one more consume and every one still
+   * unanswered here, with a margin to spare (a tenth of the points, at least
+   * 5) for what other replicas consume meanwhile. Such a consume's answer is
+   * known before it comes, so a caller may go on without waiting for it; it
+   * must still be sent (`consumeAll`), and its answer keeps this knowledge
+   * fresh. Near the limit, or without a fresh answer, this is false and the
+   * consume is waited for.
+   */
+  hasRoom(limits: readonly { spec: LimitSpec; key: string }[]): boolean {
+    const now = performance.now();
+    for (const item of this.itemsOf(limits)) {
+      const h = this.heard.get(item.key);
+      if (!h || h.until <= now || now - h.heardAt > FRESH_MS) return false;
+      if (item.points - h.consumed - h.pending - 1 < margin(item.points)) return false;
+    }
+    return true;
+  }
+
+  private itemsOf(limits: readonly { spec: LimitSpec; key: string }[]): Consume[] {
+    return limits.map(({ spec, key }) => ({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds }));
+  }
+
+  private submit(item: Consume): Promise<void> {
+    const h = this.heard.get(item.key) ?? this.hear(item.key, { consumed: 0, until: 0, heardAt: -Infinity, pending: 0 });
+    h.pending++;
+    return this.batches.submit(item).finally(() => {
+      if (h.pending > 0) h.pending--;
+    });
+  }
+
+  /** Keeps what was heard of a key, within MAX_REMEMBERED (keys whose window has ended go first). */
+  private hear(key: string, value: Heard): Heard {
+    if (this.heard.size >= MAX_REMEMBERED) {
+      const now = performance.now();
+      for (const [k, h] of this.heard) if (h.until <= now && h.pending === 0) this.heard.delete(k);
+      if (this.heard.size >= MAX_REMEMBERED) return value;
+    }
+    this.heard.set(key, value);
+    return value;
   }
 
   private remember(item: Consume, until: number): void {
@@ -104,6 +164,16 @@ export class RateLimitService {
     this.over.set(item.key, { until, points: item.points });
   }
 
+  /** An answer for `key`: answers within one window only grow (they may arrive out of order); a later window starts over. */
+  private heardFrom(item: Consume, consumed: number, until: number): void {
+    const h = this.heard.get(item.key);
+    if (!h) return;
+    // One window's answers end within a round trip of each other; the next window ends a whole duration later.
+    h.consumed = until > h.until + item.durationSeconds * 500 ? consumed : Math.max(h.consumed, consumed);
+    h.until = until;
+    h.heardAt = performance.now();
+  }
+
   private async run(batch: Queued<Consume>[]): Promise<void> {
     const sentAt = performance.now();
     const result = await this.eval(
@@ -116,7 +186,10 @@ export class RateLimitService {
       const msBeforeNext = Number(values[2 * i + 1]);
       if (!Number.isFinite(consumed) || !Number.isFinite(msBeforeNext)) {
         q.reject(new Error('rate limit: unexpected answer from Redis'));
-      } else if (consumed > q.item.points) {
+        return;
+      }
+      this.heardFrom(q.item, consumed, sentAt + msBeforeNext);
+      if (consumed > q.item.points) {
         this.remember(q.item, sentAt + msBeforeNext);
         q.reject(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000))));
       } else {

@@ -61,8 +61,9 @@ export class McpHttpService implements BeforeApplicationShutdown {
       res.setHeader('Mcp-Session-Id', sessionId);
       ctx = { principal: p, gateway: gatewayHeader, requestId: requestIdOf(req) };
     } else {
-      // A lone tools/call: its rate limit's Redis round trip runs alongside the session's.
-      const limit = isToolCall(body) ? { pending: this.pipeline.rateLimit(p) } : undefined;
+      // A lone tools/call: its rate limit's Redis round trip runs alongside the session's (unless the limit
+      // is known to have room, when the pipeline consumes it off the call's path).
+      const limit = isToolCall(body) && !this.pipeline.hasRoom(p) ? { pending: this.pipeline.rateLimit(p) } : undefined;
       limit?.pending?.catch(() => undefined);
       const session = await this.session(p, req, res);
       if (!session) return;
