@@ -90,4 +90,21 @@ describe('rate limits (Redis)', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(limits.hasRoom(fourth)).toBe(false);
   });
+
+  it('counts a reserved consume as unanswered from the moment it is reserved, and sends it once', async () => {
+    const spec = { name: 'reserve', points: 20, durationSeconds: 60 };
+    const mine = [{ spec, key: 'v' }];
+    await limits.consumeAll(mine);
+    expect(limits.hasRoom(mine)).toBe(true);
+    // Callers that found room and have not sent their consume yet use it up for the next ones: 1 + 13 leaves 6, then none.
+    const reservations = Array.from({ length: 13 }, () => limits.reserve(mine));
+    expect(limits.hasRoom(mine)).toBe(true);
+    reservations.push(limits.reserve(mine));
+    expect(limits.hasRoom(mine)).toBe(false);
+    expect(await count(spec, 'v')).toBe('1');
+    await Promise.all(reservations.map((r) => r.send()));
+    await Promise.all(reservations.map((r) => r.send()));
+    expect(await count(spec, 'v')).toBe('15');
+    expect(limits.hasRoom(mine)).toBe(false);
+  });
 });

@@ -60,13 +60,32 @@ export class CallPipelineService {
   }
 
   async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
+    // The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the audit write too.
+    // Far from the limit (Redis said so within the last second), the consume is reserved at once, so that
+    // concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent once the
+    // upstream has the call (see RateLimitService.hasRoom).
+    const pre = takeLimit(ctx);
+    const reserved = pre === undefined && this.hasRoom(ctx.principal) ? this.limits.reserve(this.limitsOf(ctx.principal)) : null;
+    try {
+      return await this.proceed(ctx, name, rawArgs, signal, reserved ? null : settling(pre ?? this.rateLimit(ctx.principal)), reserved);
+    } finally {
+      // Every call is counted, as when it waited for its limit: one that stopped early (an unknown tool, a lookup or
+      // the audit write failing) too. Sending twice sends once.
+      if (reserved) void reserved.send().catch(() => undefined);
+    }
+  }
+
+  private async proceed(
+    ctx: CallContext,
+    name: string,
+    rawArgs: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+    waited: Settling | null,
+    reserved: { send(): Promise<void> } | null,
+  ): Promise<CallToolResult> {
     const started = performance.now();
     const p = ctx.principal;
-    // The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the audit write too.
-    // Far from the limit (Redis said so within the last second), a call that goes ahead does not wait for
-    // it at all: its consume is sent once the upstream has the call (see RateLimitService.hasRoom).
-    const pre = takeLimit(ctx);
-    let limit: Settling | null = pre === undefined && this.hasRoom(p) ? null : settling(pre ?? this.rateLimit(p));
+    let limit = waited;
     const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
     const tool = catalog.tools.get(name);
     if (!tool) throw new UnknownToolError(`Unknown tool: ${name}`);
@@ -83,7 +102,7 @@ export class CallPipelineService {
     const input = verdict.decision !== 'deny' && tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
     const goesAhead = verdict.decision === 'allow' && input?.action !== 'block';
     // Nothing is written for a refusal, nor anyone asked, over the limit.
-    if (!goesAhead) await (limit ??= settling(this.rateLimit(p))).promise;
+    if (!goesAhead) await (limit ??= settling(reserved ? reserved.send() : this.rateLimit(p))).promise;
 
     if (verdict.decision === 'deny') {
       await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' }, ctx);
@@ -118,7 +137,7 @@ export class CallPipelineService {
     try {
       const forwarding = this.forward(p.orgId, tool, args, signal);
       // A limit known to have room is consumed now, off the call's path; its answer keeps that knowledge fresh.
-      if (!limit) setImmediate(() => void this.rateLimit(p).catch(() => undefined));
+      if (!limit && reserved) setImmediate(() => void reserved.send().catch(() => undefined));
       result = await forwarding;
     } catch (err) {
       const code = err instanceof UpstreamUnavailable ? err.code : 'upstream_error';

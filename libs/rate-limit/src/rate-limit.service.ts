@@ -112,10 +112,10 @@ export class RateLimitService {
    * (still running) has room for one more consume and every one still
    * unanswered here, with a margin to spare (a tenth of the points, at least
    * 5) for what other replicas consume meanwhile. Such a consume's answer is
-   * known before it comes, so a caller may go on without waiting for it; it
-   * must still be sent (`consumeAll`), and its answer keeps this knowledge
-   * fresh. Near the limit, or without a fresh answer, this is false and the
-   * consume is waited for.
+   * known before it comes, so a caller may go on without waiting for it, but
+   * must `reserve` it at once (so that concurrent callers see it) and send
+   * it; its answer keeps this knowledge fresh. Near the limit, or without a
+   * fresh answer, this is false and the consume is waited for.
    */
   hasRoom(limits: readonly { spec: LimitSpec; key: string }[]): boolean {
     const now = performance.now();
@@ -131,23 +131,57 @@ export class RateLimitService {
     return limits.map(({ spec, key }) => ({ key: this.redis.key('rl', spec.name) + ':' + key, points: spec.points, durationSeconds: spec.durationSeconds }));
   }
 
-  private submit(item: Consume): Promise<void> {
-    const h = this.heard.get(item.key) ?? this.hear(item.key, { consumed: 0, until: 0, heardAt: -Infinity, pending: 0 });
-    h.pending++;
-    return this.batches.submit(item).finally(() => {
-      if (h.pending > 0) h.pending--;
-    });
+  /**
+   * One consume of each limit, counted as unanswered from now on (what
+   * `hasRoom` sees) and sent to Redis when `send` is first called (later
+   * calls return the same answer). Sent even for a key known to be over: the
+   * call it counts was let through on knowing there was room.
+   */
+  reserve(limits: readonly { spec: LimitSpec; key: string }[]): { send(): Promise<void> } {
+    const items = this.itemsOf(limits);
+    const heard = items.map((item) => this.heardOf(item.key));
+    for (const h of heard) h.pending++;
+    let sent: Promise<void> | undefined;
+    return {
+      send: () => (sent ??= Promise.all(items.map((item, i) => this.send(item, heard[i]))).then(() => undefined)),
+    };
   }
 
-  /** Keeps what was heard of a key, within MAX_REMEMBERED (keys whose window has ended go first). */
-  private hear(key: string, value: Heard): Heard {
+  private submit(item: Consume): Promise<void> {
+    const h = this.heardOf(item.key);
+    h.pending++;
+    return this.send(item, h);
+  }
+
+  /** Sends a consume already counted in `h.pending`. Redis failing makes what was heard stale: no room until it answers again. */
+  private send(item: Consume, h: Heard): Promise<void> {
+    return this.batches
+      .submit(item)
+      .catch((err: unknown) => {
+        if (!(err instanceof RateLimitedError)) h.heardAt = -Infinity;
+        throw err;
+      })
+      .finally(() => {
+        if (h.pending > 0) h.pending--;
+      });
+  }
+
+  private lastSweep = -Infinity;
+
+  /** What was heard of a key, kept within MAX_REMEMBERED (keys whose window has ended go first, swept at most once a second). */
+  private heardOf(key: string): Heard {
+    const known = this.heard.get(key);
+    if (known) return known;
+    const h: Heard = { consumed: 0, until: 0, heardAt: -Infinity, pending: 0 };
     if (this.heard.size >= MAX_REMEMBERED) {
       const now = performance.now();
-      for (const [k, h] of this.heard) if (h.until <= now && h.pending === 0) this.heard.delete(k);
-      if (this.heard.size >= MAX_REMEMBERED) return value;
+      if (now - this.lastSweep < 1000) return h;
+      this.lastSweep = now;
+      for (const [k, old] of this.heard) if (old.until <= now && old.pending === 0) this.heard.delete(k);
+      if (this.heard.size >= MAX_REMEMBERED) return h;
     }
-    this.heard.set(key, value);
-    return value;
+    this.heard.set(key, h);
+    return h;
   }
 
   private remember(item: Consume, until: number): void {
@@ -165,13 +199,14 @@ export class RateLimitService {
   }
 
   /** An answer for `key`: answers within one window only grow (they may arrive out of order); a later window starts over. */
-  private heardFrom(item: Consume, consumed: number, until: number): void {
+  private heardFrom(item: Consume, consumed: number, until: number, sentAt: number): void {
     const h = this.heard.get(item.key);
     if (!h) return;
     // One window's answers end within a round trip of each other; the next window ends a whole duration later.
     h.consumed = until > h.until + item.durationSeconds * 500 ? consumed : Math.max(h.consumed, consumed);
     h.until = until;
-    h.heardAt = performance.now();
+    // Knowledge dates from when the question left: a slow answer is no fresher than its question.
+    h.heardAt = Math.max(h.heardAt, sentAt);
   }
 
   private async run(batch: Queued<Consume>[]): Promise<void> {
@@ -188,7 +223,7 @@ export class RateLimitService {
         q.reject(new Error('rate limit: unexpected answer from Redis'));
         return;
       }
-      this.heardFrom(q.item, consumed, sentAt + msBeforeNext);
+      this.heardFrom(q.item, consumed, sentAt + msBeforeNext, sentAt);
       if (consumed > q.item.points) {
         this.remember(q.item, sentAt + msBeforeNext);
         q.reject(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000))));
