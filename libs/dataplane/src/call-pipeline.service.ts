@@ -62,8 +62,8 @@ export class CallPipelineService {
   async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
     // The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the audit write too.
     // Far from the limit (Redis said so within the last second), the consume is reserved at once, so that
-    // concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent once the
-    // upstream has the call (see RateLimitService.hasRoom).
+    // concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent after the
+    // answer (see RateLimitService.hasRoom), where neither its write nor its reply's wake-up delays a call.
     const pre = takeLimit(ctx);
     const reserved = pre === undefined && this.hasRoom(ctx.principal) ? this.limits.reserve(this.limitsOf(ctx.principal)) : null;
     try {
@@ -71,7 +71,7 @@ export class CallPipelineService {
     } finally {
       // Every call is counted, as when it waited for its limit: one that stopped early (an unknown tool, a lookup or
       // the audit write failing) too. Sending twice sends once.
-      if (reserved) void reserved.send().catch(() => undefined);
+      if (reserved) setImmediate(() => void reserved.send().catch(() => undefined));
     }
   }
 
@@ -135,10 +135,7 @@ export class CallPipelineService {
 
     let result: CallToolResult;
     try {
-      const forwarding = this.forward(p.orgId, tool, args, signal);
-      // A limit known to have room is consumed now, off the call's path; its answer keeps that knowledge fresh.
-      if (!limit && reserved) setImmediate(() => void reserved.send().catch(() => undefined));
-      result = await forwarding;
+      result = await this.forward(p.orgId, tool, args, signal);
     } catch (err) {
       const code = err instanceof UpstreamUnavailable ? err.code : 'upstream_error';
       void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: code });
