@@ -65,7 +65,8 @@ export class CallPipelineService {
     // concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent after the
     // answer (see RateLimitService.hasRoom), where neither its write nor its reply's wake-up delays a call.
     const pre = takeLimit(ctx);
-    const reserved = pre === undefined && this.hasRoom(ctx.principal) ? this.limits.reserve(this.limitsOf(ctx.principal)) : null;
+    const limits = pre === undefined ? this.limitsOf(ctx.principal) : null;
+    const reserved = limits && this.limits.hasRoom(limits) ? this.limits.reserve(limits) : null;
     try {
       return await this.proceed(ctx, name, rawArgs, signal, reserved ? null : settling(pre ?? this.rateLimit(ctx.principal)), reserved);
     } finally {

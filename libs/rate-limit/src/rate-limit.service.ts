@@ -82,6 +82,8 @@ export class RateLimitService {
    * how many consumes sent since are still unanswered: what `hasRoom` knows.
    */
   private readonly heard = new Map<string, Heard>();
+  /** When `heard` was last swept for ended windows (at most once a second when it is full). */
+  private lastSweep = -Infinity;
 
   constructor(private readonly redis: RedisService) {}
 
@@ -165,8 +167,6 @@ export class RateLimitService {
         if (h.pending > 0) h.pending--;
       });
   }
-
-  private lastSweep = -Infinity;
 
   /** What was heard of a key, kept within MAX_REMEMBERED (keys whose window has ended go first, swept at most once a second). */
   private heardOf(key: string): Heard {
