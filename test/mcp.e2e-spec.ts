@@ -111,6 +111,34 @@ describe('data plane: /mcp/:orgSlug', () => {
     await client.close();
   });
 
+  it('makes no upstream call for a tools/call the MCP server rejects after the gateway began it, and audits it as not dispatched', async () => {
+    // The gateway decides and starts the audit write before the SDK's server parses the request; params that the
+    // SDK's tools/call schema refuses (a task that is not an object) are answered with its error, and nothing goes upstream.
+    const { client, transport } = await connectMcp(t, org.slug, agentKey);
+    const before = calls().length;
+    const res = await fetch(`${baseUrl(t)}/mcp/${org.slug}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId!, ...bearer(agentKey) },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'local__echo', arguments: { text: 'never dispatched' }, task: 'soon' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ jsonrpc: '2.0', id: 41, error: expect.objectContaining({ code: expect.any(Number) }) });
+    let entry: { decision: string; success: boolean | null; error_code: string | null } | undefined;
+    for (let i = 0; i < 50 && entry?.error_code !== 'not_dispatched'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const audit = await t.http.get('/api/audit?limit=1000').set(bearer(org.ownerKey)).expect(200);
+      entry = (audit.body as { entries: { decision: string; tool_name: string; success: boolean | null; error_code: string | null }[] }).entries.find(
+        (e) => e.tool_name === 'echo' && e.error_code === 'not_dispatched',
+      );
+    }
+    expect(entry).toEqual(expect.objectContaining({ decision: 'allow', success: false, error_code: 'not_dispatched' }));
+    expect(calls()).toHaveLength(before);
+    // The same session goes on: a valid call is made.
+    expect(text((await client.callTool({ name: 'local__echo', arguments: { text: 'dispatched' } })) as CallToolResult)).toContain('dispatched');
+    expect(calls()).toHaveLength(before + 1);
+    await client.close();
+  });
+
   it('blocks secrets in the arguments before they reach the upstream', async () => {
     const { client } = await connectMcp(t, org.slug, agentKey);
     const before = calls().length;

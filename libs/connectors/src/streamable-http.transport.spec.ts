@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import fc from 'fast-check';
 import { z } from 'zod';
 import { UpstreamRefused } from './guarded-fetch.js';
-import { StreamableHttpClientTransport, UpstreamHttpError } from './streamable-http.transport.js';
+import { parseJsonRpcMessage, StreamableHttpClientTransport, UpstreamHttpError } from './streamable-http.transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -192,5 +193,63 @@ describe('StreamableHttpClientTransport', () => {
     expect(closed).toBe(true);
     expect(received).toEqual([]);
     await expect(t.send(ping(2))).rejects.toThrow(/closed/);
+  });
+});
+
+describe('parseJsonRpcMessage', () => {
+  /** The union's own answer: the parsed message, or that it throws. */
+  const viaUnion = (raw: unknown) => {
+    const r = JSONRPCMessageSchema.safeParse(raw);
+    return r.success ? { ok: true, data: r.data } : { ok: false };
+  };
+  const ours = (raw: unknown) => {
+    try {
+      return { ok: true, data: parseJsonRpcMessage(raw) };
+    } catch {
+      return { ok: false };
+    }
+  };
+  // Valid messages of each member of the union, and the same with one key removed, added or given another value.
+  const id = fc.oneof(fc.integer(), fc.string());
+  const text = fc.record({ content: fc.array(fc.record({ type: fc.constant('text'), text: fc.string() })) }, { requiredKeys: [] });
+  const error = fc.record({ code: fc.integer(), message: fc.string(), data: fc.jsonValue() }, { requiredKeys: ['code', 'message'] });
+  const params = fc.dictionary(fc.string(), fc.jsonValue());
+  const valid = fc.oneof(
+    fc.record({ jsonrpc: fc.constant('2.0'), id, result: fc.oneof(text, params) }),
+    fc.record({ jsonrpc: fc.constant('2.0'), id, error }, { requiredKeys: ['jsonrpc', 'error'] }),
+    fc.record({ jsonrpc: fc.constant('2.0'), id, method: fc.string(), params }, { requiredKeys: ['jsonrpc', 'id', 'method'] }),
+    fc.record({ jsonrpc: fc.constant('2.0'), method: fc.string(), params }, { requiredKeys: ['jsonrpc', 'method'] }),
+  );
+  const mutated = fc
+    .tuple(valid, fc.constantFrom('jsonrpc', 'id', 'method', 'params', 'result', 'error', 'extra'), fc.option(fc.jsonValue(), { nil: undefined }))
+    .map(([m, key, v]) => {
+      const copy: Record<string, unknown> = { ...m };
+      if (v === undefined) delete copy[key];
+      else copy[key] = v;
+      return copy;
+    });
+
+  it('parses exactly as JSONRPCMessageSchema does, and fails where it fails', () => {
+    let parsed = 0;
+    fc.assert(
+      fc.property(fc.oneof(valid, mutated, fc.jsonValue()), (raw) => {
+        const expected = viaUnion(raw);
+        if (expected.ok) parsed++;
+        expect(ours(raw)).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+    // The property covered both outcomes, not only failures.
+    expect(parsed).toBeGreaterThan(600);
+  });
+
+  it('reads an answer, an error and a request', () => {
+    const answer = { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'hi' }] } };
+    expect(parseJsonRpcMessage(answer)).toEqual(answer);
+    const error = { jsonrpc: '2.0', id: 'a', error: { code: -32601, message: 'no' } };
+    expect(parseJsonRpcMessage(error)).toEqual(error);
+    const request = { jsonrpc: '2.0', id: 2, method: 'ping' };
+    expect(parseJsonRpcMessage(request)).toEqual(request);
+    expect(() => parseJsonRpcMessage({ jsonrpc: '2.0', id: 3, result: 'x' })).toThrow();
   });
 });

@@ -1,10 +1,33 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  JSONRPCErrorResponseSchema,
+  JSONRPCMessageSchema,
+  JSONRPCResultResponseSchema,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request, type Dispatcher } from 'undici';
 import { assertUpstreamAllowed, MAX_UPSTREAM_REDIRECTS, upstreamDispatcher } from './guarded-fetch.js';
 
 type Body = Dispatcher.ResponseData['body'];
+
+/**
+ * `JSONRPCMessageSchema.parse`, trying first the one member of the union an
+ * answer's keys point to. The union tries the request and notification
+ * schemas before the answers', so an upstream's answer, its most common
+ * message, failed two parses (each building its error) before it matched.
+ * Without a `method` neither of those can match, so the result is the
+ * union's; anything else, or an answer its schema rejects, goes through the
+ * whole union and fails as it would.
+ */
+export function parseJsonRpcMessage(raw: unknown): JSONRPCMessage {
+  if (typeof raw === 'object' && raw !== null && !('method' in raw)) {
+    const parsed = 'result' in raw ? JSONRPCResultResponseSchema.safeParse(raw) : 'error' in raw ? JSONRPCErrorResponseSchema.safeParse(raw) : null;
+    if (parsed?.success) return parsed.data;
+  }
+  return JSONRPCMessageSchema.parse(raw);
+}
 
 /** How long a POST's SSE stream may stay open after it has answered its request. */
 export const STREAM_LINGER_MS = 5_000;
@@ -96,7 +119,7 @@ export class StreamableHttpClientTransport implements Transport {
         void this.readStream(res.body, controller, 'method' in message && 'id' in message ? message.id : undefined);
       } else if (type.startsWith('application/json')) {
         const data: unknown = await res.body.json();
-        for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(JSONRPCMessageSchema.parse(m));
+        for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(parseJsonRpcMessage(m));
       } else {
         await res.body.dump();
         throw new UpstreamHttpError(res.statusCode, `Unexpected content type: ${type || 'none'}`);
@@ -147,7 +170,7 @@ export class StreamableHttpClientTransport implements Transport {
     const onEvent = (event: EventSourceMessage): void => {
       if ((event.event ?? 'message') !== 'message' || event.data === '') return;
       try {
-        const message = JSONRPCMessageSchema.parse(JSON.parse(event.data));
+        const message = parseJsonRpcMessage(JSON.parse(event.data));
         if ('id' in message && !('method' in message) && message.id === requestId) {
           answered = true;
           linger ??= setTimeout(() => controller.abort(), this.opts.streamLingerMs ?? STREAM_LINGER_MS).unref();

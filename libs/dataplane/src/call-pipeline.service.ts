@@ -6,7 +6,7 @@ import { newId, RateLimitedError } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import type { Principal } from '@gatehouse/credentials';
-import { evaluateGuardrails, type Finding } from '@gatehouse/guardrails';
+import { evaluateGuardrails, type Finding, type GuardrailsVerdict } from '@gatehouse/guardrails';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
 import { RateLimitService, type LimitSpec } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
@@ -24,6 +24,33 @@ export interface CallContext {
    * Redis (started alongside the session lookup); taken by the first call.
    */
   limit?: { pending: Promise<void> | undefined };
+  /** This request's one tools/call, begun before the MCP server dispatched it (`CallPipelineService.prepare`). */
+  prepared?: PreparedCall;
+}
+
+/** A call begun by `prepare`: claimed by the server's handler, or abandoned when its request ends without one. */
+export interface PreparedCall {
+  name: string;
+  limit: TakenLimit;
+  begun: Promise<Begun>;
+  state: 'pending' | 'claimed' | 'abandoned';
+}
+
+/** The call's rate limit as taken when it began: waited for, or (far from the limit) reserved and sent after the answer. */
+interface TakenLimit {
+  waited: Settling | null;
+  reserved: { send(): Promise<void> } | null;
+}
+
+/** What `begin` decided; a call that goes ahead on the policy alone has its entry on its way (`ahead`). */
+interface Begun {
+  started: number;
+  catalog: Catalog;
+  tool: CatalogTool;
+  args: Record<string, unknown>;
+  verdict: Verdict;
+  input: GuardrailsVerdict | null;
+  ahead?: { base: NewAuditEntry; args: Record<string, unknown>; audited: Promise<boolean> };
 }
 
 export class UnknownToolError extends Error {}
@@ -60,74 +87,145 @@ export class CallPipelineService {
   }
 
   async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
-    // The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the audit write too.
-    // Far from the limit (Redis said so within the last second), the consume is reserved at once, so that
-    // concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent after the
-    // answer (see RateLimitService.hasRoom), where neither its write nor its reply's wake-up delays a call.
-    const pre = takeLimit(ctx);
-    const limits = pre === undefined ? this.limitsOf(ctx.principal) : null;
-    const reserved = limits && this.limits.hasRoom(limits) ? this.limits.reserve(limits) : null;
+    const prepared = ctx.prepared?.name === name ? ctx.prepared : undefined;
+    if (prepared?.state === 'abandoned') return errorResult('The call was not made: the client went away.');
+    if (prepared) prepared.state = 'claimed';
+    const limit = prepared?.limit ?? this.takeLimit(ctx);
     try {
-      return await this.proceed(ctx, name, rawArgs, signal, reserved ? null : settling(pre ?? this.rateLimit(ctx.principal)), reserved);
+      return await this.proceed(ctx, await (prepared?.begun ?? this.begin(ctx, name, rawArgs, limit)), limit, signal);
     } finally {
-      // Every call is counted, as when it waited for its limit: one that stopped early (an unknown tool, a lookup or
-      // the audit write failing) too. Sending twice sends once.
-      if (reserved) setImmediate(() => void reserved.send().catch(() => undefined));
+      this.release(limit);
     }
   }
 
-  private async proceed(
-    ctx: CallContext,
-    name: string,
-    rawArgs: Record<string, unknown> | undefined,
-    signal: AbortSignal,
-    waited: Settling | null,
-    reserved: { send(): Promise<void> } | null,
-  ): Promise<CallToolResult> {
+  /**
+   * Begins a lone tools/call as soon as its request is authenticated, before
+   * the MCP server has parsed and dispatched it: the decision is made and,
+   * for a call that goes ahead, its audit entry starts on its way to
+   * Postgres, so that the durable write overlaps the dispatch instead of
+   * following it. Nothing reaches the upstream until the call is claimed
+   * (`call` with the same name, from the server's handler); one never
+   * claimed is `abandon`ed. Resolves once the entry has been handed to the
+   * writer (or nothing was to be written).
+   */
+  prepare(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined): Promise<void> {
+    const limit = this.takeLimit(ctx);
+    const begun = this.begin(ctx, name, rawArgs, limit);
+    // Its failure (an unknown tool, a refused limit) is the claiming call's to report.
+    begun.catch(() => undefined);
+    ctx.prepared = { name, limit, begun, state: 'pending' };
+    return begun.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /**
+   * The request of a prepared call has ended without the server handing the
+   * call over (an invalid request, a client gone before dispatch): its limit
+   * is counted, and an entry already written says the call was not made.
+   */
+  abandon(ctx: CallContext): void {
+    const prepared = ctx.prepared;
+    if (prepared?.state !== 'pending') return;
+    prepared.state = 'abandoned';
+    this.release(prepared.limit);
+    void prepared.begun.then(
+      async (begun) => {
+        if (!begun.ahead || !(await begun.ahead.audited.catch(() => false))) return;
+        void this.audit.complete({ id: begun.ahead.base.id, durationMs: Math.round(performance.now() - begun.started), success: false, errorCode: 'not_dispatched' });
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * The call's rate limit. The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the
+   * audit write too. Far from the limit (Redis said so within the last second), the consume is reserved at once, so
+   * that concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent after the
+   * answer (`release`, see RateLimitService.hasRoom), where neither its write nor its reply's wake-up delays a call.
+   */
+  private takeLimit(ctx: CallContext): TakenLimit {
+    const pre = takePending(ctx);
+    const limits = pre === undefined ? this.limitsOf(ctx.principal) : null;
+    const reserved = limits && this.limits.hasRoom(limits) ? this.limits.reserve(limits) : null;
+    return { waited: reserved ? null : settling(pre ?? this.rateLimit(ctx.principal)), reserved };
+  }
+
+  /** Every call is counted, as when it waited for its limit: one that stopped early (an unknown tool, a lookup or the audit write failing) too. Sending twice sends once. */
+  private release(limit: TakenLimit): void {
+    const reserved = limit.reserved;
+    if (reserved) setImmediate(() => void reserved.send().catch(() => undefined));
+  }
+
+  /**
+   * The decision on a call: its tool, the policy's verdict and the input
+   * guardrails. A call that goes ahead on the policy alone (no approval,
+   * nothing blocked) has its entry written from here; everything else is
+   * left to `proceed`.
+   */
+  private async begin(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, limit: TakenLimit): Promise<Begun> {
     const started = performance.now();
     const p = ctx.principal;
-    let limit = waited;
     const catalog = await this.catalogs.catalog(p.orgId, ctx.gateway);
     const tool = catalog.tools.get(name);
     if (!tool) throw new UnknownToolError(`Unknown tool: ${name}`);
-    let args = rawArgs ?? {};
-
+    const args = rawArgs ?? {};
     const agent = await this.agentOf(p);
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId: catalog.gateway.policyId });
-    let verdict: Verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
-    const elapsed = () => Math.round(performance.now() - started);
+    const verdict: Verdict = evaluate(policy, { connector: tool.connector.name, tool: tool.toolName, agent, args });
     // Already known to be over the limit (this replica saw it refused): no screening for a call that will not be made.
-    if (limit?.refused) await limit.promise;
+    if (limit.waited?.refused) await limit.waited.promise;
     // Screened before anyone is asked: a person never approves what the guardrails would block,
     // and a one-time approval is never spent on a call they refuse.
     const input = verdict.decision !== 'deny' && tool.input?.enabled ? evaluateGuardrails(args, tool.input) : null;
-    const goesAhead = verdict.decision === 'allow' && input?.action !== 'block';
-    // Nothing is written for a refusal, nor anyone asked, over the limit.
-    if (!goesAhead) await (limit ??= settling(reserved ? reserved.send() : this.rateLimit(p))).promise;
+    const begun: Begun = { started, catalog, tool, args, verdict, input };
+    if (verdict.decision !== 'allow' || input?.action === 'block') return begun;
+    const base = this.entry(ctx, catalog, tool, verdict);
+    const elapsed = () => Math.round(performance.now() - started);
+    // Durable before the upstream sees anything: fail closed.
+    const audited = this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, ctx, limit.waited, elapsed);
+    audited.catch(() => undefined);
+    return { ...begun, ahead: { base, args: input?.action === 'redact' ? (input.redacted as Record<string, unknown>) : args, audited } };
+  }
 
-    if (verdict.decision === 'deny') {
-      await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' }, ctx);
-      return errorResult(`Denied by policy: ${verdict.reason}`);
-    }
-    if (input?.action === 'block') {
-      await this.recordOrFail({
-        ...this.entry(ctx, catalog, tool, verdict), decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings),
-      }, ctx);
-      return errorResult(`Blocked by input guardrail (${(input.blocked_by ?? []).join(', ')}): the arguments were not sent upstream.`);
-    }
-    if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
+  private async proceed(ctx: CallContext, begun: Begun, limit: TakenLimit, signal: AbortSignal): Promise<CallToolResult> {
+    const p = ctx.principal;
+    const { catalog, tool, input } = begun;
+    let { args, verdict } = begun;
+    const elapsed = () => Math.round(performance.now() - begun.started);
 
     let spent: Approval | undefined;
-    if (verdict.decision === 'require_approval') {
-      const approved = await this.approve(ctx, catalog, tool, verdict, args, signal, elapsed);
-      if (!approved.ok) return approved.result;
-      verdict = approved.verdict;
-      spent = approved.spent;
+    let base: NewAuditEntry;
+    let audited: boolean;
+    if (begun.ahead) {
+      ({ base, args } = begun.ahead);
+      audited = await begun.ahead.audited;
+    } else {
+      // Nothing is written for a refusal, nor anyone asked, over the limit.
+      const waited = limit.waited ?? settling(limit.reserved?.send() ?? this.rateLimit(p));
+      await waited.promise;
+      if (verdict.decision === 'deny') {
+        await this.recordOrFail({ ...this.entry(ctx, catalog, tool, verdict), durationMs: elapsed(), success: false, errorCode: 'denied' }, ctx);
+        return errorResult(`Denied by policy: ${verdict.reason}`);
+      }
+      if (input?.action === 'block') {
+        await this.recordOrFail({
+          ...this.entry(ctx, catalog, tool, verdict), decision: 'block', durationMs: elapsed(), success: false, errorCode: 'input_blocked', findings: summarize(input.findings),
+        }, ctx);
+        return errorResult(`Blocked by input guardrail (${(input.blocked_by ?? []).join(', ')}): the arguments were not sent upstream.`);
+      }
+      if (input?.action === 'redact') args = input.redacted as Record<string, unknown>;
+      if (verdict.decision === 'require_approval') {
+        const approved = await this.approve(ctx, catalog, tool, verdict, args, signal, elapsed);
+        if (!approved.ok) return approved.result;
+        verdict = approved.verdict;
+        spent = approved.spent;
+      }
+      base = this.entry(ctx, catalog, tool, verdict);
+      // Durable before the upstream sees anything: fail closed.
+      audited = await this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, ctx, waited, elapsed);
     }
-    const base = this.entry(ctx, catalog, tool, verdict);
-
-    // Durable before the upstream sees anything: fail closed.
-    const audited = await this.recordBeforeCall({ ...base, findings: input?.findings.length ? summarize(input.findings) : undefined }, ctx, limit, elapsed);
     if (!audited) {
       // A one-time approval is not used up by a call that was not made: the retry goes through on it.
       if (spent) await this.giveBack(spent);
@@ -345,7 +443,7 @@ function settling(promise: Promise<void>): Settling {
   return s;
 }
 
-function takeLimit(ctx: CallContext): Promise<void> | undefined {
+function takePending(ctx: CallContext): Promise<void> | undefined {
   const pending = ctx.limit?.pending;
   if (ctx.limit) ctx.limit.pending = undefined;
   return pending;

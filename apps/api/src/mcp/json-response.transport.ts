@@ -13,6 +13,7 @@ import {
   type JSONRPCMessage,
   type MessageExtraInfo,
   type RequestId,
+  type RequestInfo,
 } from '@modelcontextprotocol/sdk/types.js';
 
 /**
@@ -73,7 +74,7 @@ export class JsonResponseTransport implements Transport {
 
   /** Hands the message to the server; the answer is written by `send`. */
   dispatch(message: JSONRPCMessage): void {
-    const extra: MessageExtraInfo = { requestInfo: { headers: webHeaders(this.req.headers), url: requestUrl(this.req) } };
+    const extra: MessageExtraInfo = { requestInfo: new LazyRequestInfo(this.req) };
     if (!isJSONRPCRequest(message)) {
       this.onmessage?.(message, extra);
       this.res.writeHead(202).end();
@@ -99,6 +100,29 @@ export class JsonResponseTransport implements Transport {
     this.closed = true;
     this.onclose?.();
     return Promise.resolve();
+  }
+}
+
+/**
+ * The request as the SDK's transport describes it to handlers, built when a
+ * handler first looks: none of Gatehouse's does, and building both on every
+ * request cost more than the rest of the transport.
+ */
+class LazyRequestInfo implements RequestInfo {
+  private built?: { headers: Record<string, string>; url: URL | undefined };
+
+  constructor(private readonly req: IncomingMessage) {}
+
+  get headers(): Record<string, string> {
+    return this.build().headers;
+  }
+
+  get url(): URL | undefined {
+    return this.build().url;
+  }
+
+  private build(): { headers: Record<string, string>; url: URL | undefined } {
+    return (this.built ??= { headers: webHeaders(this.req.headers), url: requestUrl(this.req) });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@gatehouse/common';
 import type { Principal } from '@gatehouse/credentials';
@@ -26,7 +27,8 @@ function jsonRpcError(res: Response, status: number, message: string): void {
  * the caller, which lets any replica serve any session. A single message
  * after initialize (nearly all traffic) rides a JSON-response transport that
  * skips the SDK's Node-to-web-standard conversion; everything else gets the
- * SDK's own transport.
+ * SDK's own transport. A lone tools/call is begun (decided, and its audit
+ * entry sent) before the server dispatches it: see CallPipelineService.prepare.
  */
 @Injectable()
 export class McpHttpService implements BeforeApplicationShutdown {
@@ -72,8 +74,15 @@ export class McpHttpService implements BeforeApplicationShutdown {
     }
     // A client that went away while the lookups above ran has nobody to answer: nothing is run for it.
     if (res.destroyed) return;
-    const server = this.servers.create(ctx, sessionId);
     const single = singleMessageOf(req, body);
+    const call = single && toolCallOf(single);
+    if (call) {
+      // The decision and the durable audit write start before the server's dispatch, and overlap it.
+      res.on('close', () => this.pipeline.abandon(ctx));
+      await this.pipeline.prepare(ctx, call.name, call.arguments);
+      if (res.destroyed) return;
+    }
+    const server = this.servers.create(ctx, sessionId);
     const transport = single ? new JsonResponseTransport(req, res) : new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // A client gone before its answer stops the handlers still running for it. An answered request has none left,
     // and closing the SDK server anyway would build an Error with its stack trace on every request.
@@ -136,4 +145,14 @@ export class McpHttpService implements BeforeApplicationShutdown {
 
 function isToolCall(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && (body as { method?: unknown }).method === 'tools/call';
+}
+
+/** The tool and arguments of a tools/call request whose params have the shape the SDK's schema accepts; null otherwise. */
+function toolCallOf(message: JSONRPCMessage): { name: string; arguments: Record<string, unknown> | undefined } | null {
+  // A valid message (singleMessageOf parsed it) with a method and an id is a request.
+  if (!('method' in message) || !('id' in message) || message.method !== 'tools/call') return null;
+  const { name, arguments: args } = (message.params ?? {}) as { name?: unknown; arguments?: unknown };
+  if (typeof name !== 'string') return null;
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) return null;
+  return { name, arguments: args as Record<string, unknown> | undefined };
 }
