@@ -4,9 +4,6 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import {
   isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
   JSONRPCMessageSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeRequest,
@@ -75,7 +72,8 @@ export class JsonResponseTransport implements Transport {
   /** Hands the message to the server; the answer is written by `send`. */
   dispatch(message: JSONRPCMessage): void {
     const extra: MessageExtraInfo = { requestInfo: new LazyRequestInfo(this.req) };
-    if (!isJSONRPCRequest(message)) {
+    // The message was parsed as one (singleMessageOf): with a method and an id it is a request.
+    if (!('method' in message && 'id' in message)) {
       this.onmessage?.(message, extra);
       this.res.writeHead(202).end();
       return;
@@ -85,7 +83,8 @@ export class JsonResponseTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return Promise.resolve();
+    // The server's own messages: an answer has a result or an error and no method (anything else is dropped).
+    if ('method' in message || !('result' in message || 'error' in message)) return Promise.resolve();
     if (this.closed || message.id !== this.awaiting) {
       return Promise.reject(new Error(`No connection established for request ID: ${String(message.id)}`));
     }
