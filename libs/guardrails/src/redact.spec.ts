@@ -77,4 +77,15 @@ describe('redactValue', () => {
     const once = redactValue(value, pii);
     expect(redactValue(once, pii)).toEqual(once);
   });
+
+  it('redacts what a first redaction leaves standing alone (found by the idempotence property)', () => {
+    // The card number comes out first; the base64 run after it, judged alone (it no longer decodes from its
+    // first character), is a high-entropy token. Redacting once leaves nothing a second redaction would take.
+    const secrets = { detectors: ['pii', 'secrets'] as const };
+    const input = { '': 'Mastercard 2223003122003222+SGVsbG8gV29ybGQhIFRoaXMgaXMgYSB0ZXN0IG1lc3NhZ2U=' };
+    const once = redactValue(input, secrets);
+    expect(once).toEqual({ '': 'Mastercard [REDACTED:card][REDACTED:high_entropy_token]=' });
+    expect(redactValue(once, secrets)).toBe(once);
+    expect(scanValue(once, secrets).filter((f) => f.target === 'string')).toEqual([]);
+  });
 });

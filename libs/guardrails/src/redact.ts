@@ -44,7 +44,23 @@ export function redactText(text: string, cuts: readonly Cut[]): string {
  * Subtrees without findings are shared with the input, not copied.
  */
 export function redactValue(value: unknown, findingsOrConfig: readonly Finding[] | ScanConfig): unknown {
-  const findings = isFindingList(findingsOrConfig) ? findingsOrConfig : scanValue(value, findingsOrConfig);
+  if (isFindingList(findingsOrConfig)) return redactFindings(value, findingsOrConfig);
+  // A redaction can leave a new token behind: a card number redacted out of `2223003122003222+SGVs…` leaves
+  // `+SGVs…` standing alone, which the entropy check judges on its own. Scanning again until nothing is found
+  // (a value comes back as it went in) means what is returned holds nothing the detectors would redact.
+  let current = value;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = redactFindings(current, scanValue(current, findingsOrConfig));
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Bound on scan-and-redact rounds; one more than any input seen to need. */
+const MAX_PASSES = 4;
+
+function redactFindings(value: unknown, findings: readonly Finding[]): unknown {
   const byPath = new Map<string, Cut[]>();
   for (const f of findings) {
     if (f.target !== 'string' || f.end <= f.start) continue;
