@@ -80,4 +80,40 @@ describe('Batcher', () => {
     await done;
     expect(order).toEqual(['answer', 'write']);
   });
+
+  it('with minIntervalMs, starts a write no sooner than that after the one before, carrying all that arrived meanwhile', async () => {
+    const starts: { at: number; items: number[] }[] = [];
+    const b = new Batcher<number>((batch) => {
+      starts.push({ at: performance.now(), items: batch.map((q) => q.item) });
+      batch.forEach((q) => q.resolve());
+      return Promise.resolve();
+    }, { maxBatch: 100, maxInFlight: 1, start: 'after-turn', minIntervalMs: 40 });
+    // An idle batcher's first item leaves at once; the next ones wait for the interval and leave together.
+    await b.submit(1);
+    const later = [2, 3, 4].map((n) => b.submit(n));
+    await new Promise((r) => setTimeout(r, 5));
+    const more = b.submit(5);
+    await Promise.all([...later, more]);
+    expect(starts.map((s) => s.items)).toEqual([[1], [2, 3, 4, 5]]);
+    expect(starts[1].at - starts[0].at).toBeGreaterThanOrEqual(39);
+    await new Promise((r) => setImmediate(r));
+    expect(b.idle).toBe(true);
+  });
+
+  it('flush sends what waits for the interval at once, and lifts the interval from then on', async () => {
+    const writes: number[][] = [];
+    const b = new Batcher<number>((batch) => {
+      writes.push(batch.map((q) => q.item));
+      batch.forEach((q) => q.resolve());
+      return Promise.resolve();
+    }, { maxBatch: 100, maxInFlight: 1, start: 'after-turn', minIntervalMs: 60_000 });
+    await b.submit(1);
+    const waiting = b.submit(2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(writes).toEqual([[1]]);
+    b.flush();
+    await waiting;
+    await b.submit(3);
+    expect(writes).toEqual([[1], [2], [3]]);
+  });
 });

@@ -15,6 +15,13 @@ export interface BatcherOptions {
    * work nobody waits on, so it never delays the answer being written.
    */
   start?: 'microtask' | 'after-turn';
+  /**
+   * For work nobody waits on: a write starts no sooner than this long after
+   * the one before it started, so that what arrives meanwhile rides along.
+   * Under load, a write that is in flight for less than this no longer sets
+   * the size of the next batch. `flush` lifts it.
+   */
+  minIntervalMs?: number;
 }
 
 /**
@@ -31,6 +38,10 @@ export class Batcher<T> {
   private queue: Queued<T>[] = [];
   private inFlight = 0;
   private scheduled = false;
+  /** When the last write started (`performance.now()`), for `minIntervalMs`. */
+  private lastStart = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing = false;
 
   constructor(
     private readonly write: (batch: Queued<T>[]) => Promise<void>,
@@ -40,7 +51,7 @@ export class Batcher<T> {
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.scheduled && this.inFlight < this.opts.maxInFlight) {
+      if (!this.scheduled && this.timer === undefined && this.inFlight < this.opts.maxInFlight) {
         this.scheduled = true;
         const go = (): void => {
           this.scheduled = false;
@@ -57,8 +68,25 @@ export class Batcher<T> {
     return this.inFlight === 0 && this.queue.length === 0;
   }
 
+  /** Sends what is queued without waiting for `minIntervalMs`, now and from then on (at shutdown). */
+  flush(): void {
+    this.flushing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pump();
+  }
+
   private pump(): void {
     while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
+      const wait = this.flushing ? 0 : this.lastStart + (this.opts.minIntervalMs ?? 0) - performance.now();
+      if (wait > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.ceil(wait));
+        return;
+      }
+      this.lastStart = performance.now();
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.inFlight++;
       this.write(batch)
