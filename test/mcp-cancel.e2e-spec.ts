@@ -103,6 +103,46 @@ describe('data plane: cancellation across api processes', () => {
     }
   }, 30_000);
 
+  it('a cancellation that arrives while the call is still being decided stops it before it reaches the upstream', async () => {
+    // The gateway decides a tools/call (catalog, policy) before the MCP server dispatches it. A fourth api process
+    // reaches Postgres through a proxy that can hold its queries, so that deciding waits; the cancellation arrives then.
+    const proxy = await holdingProxy(new URL(process.env.DATABASE_URL!));
+    const d = await startTestApp({ STDIO_ALLOWLIST: process.execPath, DATABASE_URL: proxy.url }, { migrate: false });
+    try {
+      const o = await createOrg(a);
+      const { callLog } = await createStdioGateway(a, o, 'logged', [{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]);
+      const k = (await createApiKey(a, o, { scopes: ['mcp:call'] })).secret;
+      const { client, transport } = await connectMcp(d, o.slug, k);
+      const onD = (message: object) =>
+        fetch(`${baseUrl(d)}/mcp/${o.slug}`, {
+          method: 'POST',
+          headers: { ...bearer(k), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId ?? '' },
+          body: JSON.stringify(message),
+        });
+      // Warm: the credential is known to d; then its one-second catalog cache runs out.
+      expect((await onD({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1200));
+
+      proxy.hold();
+      const call = onD({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'logged__note', arguments: { id: 2 } } });
+      await new Promise((r) => setTimeout(r, 300));
+      const cancelled = await onD({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 2, reason: 'changed my mind' } });
+      expect(cancelled.status).toBe(202);
+      proxy.release();
+      const body = (await (await call).json()) as { id: number; result: { isError: boolean; content: { text: string }[] } };
+      expect(body.id).toBe(2);
+      expect(body.result.isError).toBe(true);
+      expect(body.result.content[0].text).toMatch(/call cancelled/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(existsSync(callLog) ? readFileSync(callLog, 'utf8') : '').toBe('');
+      await client.close();
+    } finally {
+      proxy.release();
+      await d.close();
+      await proxy.close();
+    }
+  }, 30_000);
+
   it('a client that goes away before the answer stops its call (audited at once, not at the upstream timeout)', async () => {
     const { id: credentialId, secret: key } = await createApiKey(a, org, { scopes: ['mcp:call'] });
     const { client, transport } = await connectMcp(a, org.slug, key);
@@ -130,13 +170,13 @@ describe('data plane: cancellation across api processes', () => {
   }, 30_000);
 });
 
-/** A TCP proxy to Redis whose client-to-server direction can be held (commands queue, in order) and released. */
+/** A TCP proxy (to Redis or Postgres) whose client-to-server direction can be held (commands queue, in order) and released. */
 async function holdingProxy(target: URL): Promise<{ url: string; hold(): void; release(): void; close(): Promise<void> }> {
   let held = false;
   const queued: (() => void)[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((inbound) => {
-    const outbound = connect(Number(target.port || 6379), target.hostname);
+    const outbound = connect(Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432)), target.hostname);
     for (const s of [inbound, outbound]) {
       sockets.add(s);
       s.on('error', () => undefined);
@@ -150,8 +190,11 @@ async function holdingProxy(target: URL): Promise<{ url: string; hold(): void; r
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: url.toString(),
     hold: () => {
       held = true;
     },

@@ -46,8 +46,8 @@ export function redactText(text: string, cuts: readonly Cut[]): string {
 export function redactValue(value: unknown, findingsOrConfig: readonly Finding[] | ScanConfig): unknown {
   if (isFindingList(findingsOrConfig)) return redactFindings(value, findingsOrConfig);
   // A redaction can leave a new token behind: a card number redacted out of `2223003122003222+SGVs…` leaves
-  // `+SGVs…` standing alone, which the entropy check judges on its own. Scanning again until nothing is found
-  // (a value comes back as it went in) means what is returned holds nothing the detectors would redact.
+  // `+SGVs…` standing alone, which the entropy check judges on its own. So scan again until a round finds nothing
+  // (the value comes back as it went in); inputs seen need two rounds, and the bound stops a pathological one.
   let current = value;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const next = redactFindings(current, scanValue(current, findingsOrConfig));
@@ -57,7 +57,7 @@ export function redactValue(value: unknown, findingsOrConfig: readonly Finding[]
   return current;
 }
 
-/** Bound on scan-and-redact rounds; one more than any input seen to need. */
+/** Bound on scan-and-redact rounds. */
 const MAX_PASSES = 4;
 
 function redactFindings(value: unknown, findings: readonly Finding[]): unknown {

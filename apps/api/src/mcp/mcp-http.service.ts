@@ -1,6 +1,6 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@gatehouse/common';
 import type { Principal } from '@gatehouse/credentials';
@@ -77,8 +77,13 @@ export class McpHttpService implements BeforeApplicationShutdown {
     const single = singleMessageOf(req, body);
     const call = single && toolCallOf(single);
     if (call) {
-      // The decision and the durable audit write start before the server's dispatch, and overlap it.
-      res.on('close', () => this.pipeline.abandon(ctx));
+      // The decision and the durable audit write start before the server's dispatch, and overlap it. The call can be
+      // cancelled from now on, as if its handler were running.
+      const forget = this.servers.expectCall(sessionId, call.id);
+      res.on('close', () => {
+        this.pipeline.abandon(ctx);
+        forget();
+      });
       await this.pipeline.prepare(ctx, call.name, call.arguments);
       if (res.destroyed) return;
     }
@@ -148,11 +153,11 @@ function isToolCall(body: unknown): boolean {
 }
 
 /** The tool and arguments of a tools/call request whose params have the shape the SDK's schema accepts; null otherwise. */
-function toolCallOf(message: JSONRPCMessage): { name: string; arguments: Record<string, unknown> | undefined } | null {
+function toolCallOf(message: JSONRPCMessage): { id: RequestId; name: string; arguments: Record<string, unknown> | undefined } | null {
   // A valid message (singleMessageOf parsed it) with a method and an id is a request.
   if (!('method' in message) || !('id' in message) || message.method !== 'tools/call') return null;
   const { name, arguments: args } = (message.params ?? {}) as { name?: unknown; arguments?: unknown };
   if (typeof name !== 'string') return null;
   if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) return null;
-  return { name, arguments: args as Record<string, unknown> | undefined };
+  return { id: message.id, name, arguments: args as Record<string, unknown> | undefined };
 }

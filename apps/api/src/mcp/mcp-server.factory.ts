@@ -8,6 +8,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
+  type RequestId,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, RateLimitedError } from '@gatehouse/common';
@@ -17,10 +18,16 @@ import { APP_VERSION } from '../version.js';
 
 /** In-flight calls of this replica, so a cancellation (which arrives as its own POST) can reach them. */
 class InFlight {
-  private readonly calls = new Map<string, { controller: AbortController; parent: AbortSignal; onAbort: () => void }>();
+  private readonly calls = new Map<string, { controller: AbortController; parent?: AbortSignal; onAbort?: () => void }>();
+
+  /** A call whose handler has not run yet (a prepared call): a cancellation reaches it now, and `start` takes it over. */
+  expect(key: string): void {
+    if (!this.calls.has(key)) this.calls.set(key, { controller: new AbortController() });
+  }
 
   start(key: string, parent: AbortSignal): AbortController {
-    const controller = new AbortController();
+    const expected = this.calls.get(key);
+    const controller = expected && !expected.parent ? expected.controller : new AbortController();
     const onAbort = () => controller.abort();
     parent.addEventListener('abort', onAbort, { once: true });
     this.calls.set(key, { controller, parent, onAbort });
@@ -31,8 +38,13 @@ class InFlight {
   finish(key: string, controller: AbortController): void {
     const call = this.calls.get(key);
     if (call?.controller !== controller) return;
-    call.parent.removeEventListener('abort', call.onAbort);
+    if (call.parent && call.onAbort) call.parent.removeEventListener('abort', call.onAbort);
     this.calls.delete(key);
+  }
+
+  /** Drops an expected call whose handler never ran. */
+  forget(key: string): void {
+    if (this.calls.get(key)?.parent === undefined) this.calls.delete(key);
   }
 
   /** false when the call is not running here (it may be on another replica). */
@@ -42,6 +54,9 @@ class InFlight {
     return call !== undefined;
   }
 }
+
+/** A call's key among this replica's in-flight calls: its session and its JSON-RPC id (unique only within a session). */
+const callKey = (sessionId: string, requestId: RequestId): string => `${sessionId}:${String(requestId)}`;
 
 /** Cancellations travel between replicas here: the POST carrying one may reach another process than the call. */
 const CANCEL_CHANNEL = 'mcp:cancel';
@@ -80,6 +95,18 @@ export class McpServerFactory implements OnModuleInit {
     this.redis.publish(CANCEL_CHANNEL, key).catch((err: unknown) => this.logger.warn(`could not forward a cancellation: ${(err as Error).message}`));
   }
 
+  /**
+   * A call begun before its server exists (a prepared tools/call, see
+   * McpHttpService): registered now, so that a cancellation arriving while
+   * it is being decided reaches it; its handler takes the registration over.
+   * Returns what drops it, for a request whose handler never ran.
+   */
+  expectCall(sessionId: string, requestId: RequestId): () => void {
+    const key = callKey(sessionId, requestId);
+    this.inFlight.expect(key);
+    return () => this.inFlight.forget(key);
+  }
+
   create(ctx: CallContext, sessionId: string | null): Server {
     const server = new Server({ name: 'gatehouse', version: APP_VERSION }, {
       capabilities: { tools: { listChanged: false } },
@@ -101,7 +128,7 @@ export class McpServerFactory implements OnModuleInit {
 
     server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
       // Only a call inside a session can be cancelled: a request id alone is not unique between clients.
-      const key = sessionId ? `${sessionId}:${String(extra.requestId)}` : null;
+      const key = sessionId ? callKey(sessionId, extra.requestId) : null;
       const controller = key ? this.inFlight.start(key, extra.signal) : null;
       try {
         return await this.pipeline.call(ctx, req.params.name, req.params.arguments, controller?.signal ?? extra.signal);
@@ -116,7 +143,7 @@ export class McpServerFactory implements OnModuleInit {
     });
 
     server.setNotificationHandler(CancelledNotificationSchema, (n) => {
-      if (sessionId && n.params.requestId !== undefined) this.cancel(`${sessionId}:${String(n.params.requestId)}`);
+      if (sessionId && n.params.requestId !== undefined) this.cancel(callKey(sessionId, n.params.requestId));
       return Promise.resolve();
     });
     return server;
