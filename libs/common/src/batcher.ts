@@ -78,15 +78,18 @@ export class Batcher<T> {
 
   private pump(): void {
     while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
-      const wait = this.flushing ? 0 : this.lastStart + (this.opts.minIntervalMs ?? 0) - performance.now();
-      if (wait > 0) {
-        this.timer ??= setTimeout(() => {
-          this.timer = undefined;
-          this.pump();
-        }, Math.ceil(wait));
-        return;
+      const interval = this.flushing ? 0 : (this.opts.minIntervalMs ?? 0);
+      if (interval > 0) {
+        const now = performance.now();
+        if (now < this.lastStart + interval) {
+          this.timer ??= setTimeout(() => {
+            this.timer = undefined;
+            this.pump();
+          }, Math.ceil(this.lastStart + interval - now));
+          return;
+        }
+        this.lastStart = now;
       }
-      this.lastStart = performance.now();
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.inFlight++;
       this.write(batch)
