@@ -28,17 +28,7 @@ describe('data plane: cancellation across api processes', () => {
   }, 30_000);
 
   const post = (t: TestApp, sessionId: string, message: object, credential = key) =>
-    fetch(`${baseUrl(t)}/mcp/${org.slug}`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${credential}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-        'Mcp-Session-Id': sessionId,
-        'Mcp-Protocol-Version': '2025-06-18',
-      },
-      body: JSON.stringify(message),
-    });
+    postMcp(t, org.slug, credential, sessionId, message, { protocolVersion: '2025-06-18' });
 
   it('a cancellation sent to another api process stops the call in seconds, not at the upstream timeout', async () => {
     const { client, transport } = await connectMcp(a, org.slug, key);
@@ -74,12 +64,7 @@ describe('data plane: cancellation across api processes', () => {
       const k = (await createApiKey(a, o, { scopes: ['mcp:call'] })).secret;
       const { client, transport } = await connectMcp(a, o.slug, k);
       const callOnC = (id: number, signal?: AbortSignal) =>
-        fetch(`${baseUrl(c)}/mcp/${o.slug}`, {
-          method: 'POST',
-          headers: { ...bearer(k), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId ?? '' },
-          body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'logged__note', arguments: { id } } }),
-          signal,
-        });
+        postMcp(c, o.slug, k, transport.sessionId ?? '', { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'logged__note', arguments: { id } } }, { signal });
 
       proxy.hold();
       const gone = new AbortController();
@@ -113,12 +98,7 @@ describe('data plane: cancellation across api processes', () => {
       const { callLog } = await createStdioGateway(a, o, 'logged', [{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]);
       const k = (await createApiKey(a, o, { scopes: ['mcp:call'] })).secret;
       const { client, transport } = await connectMcp(d, o.slug, k);
-      const onD = (message: object) =>
-        fetch(`${baseUrl(d)}/mcp/${o.slug}`, {
-          method: 'POST',
-          headers: { ...bearer(k), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId ?? '' },
-          body: JSON.stringify(message),
-        });
+      const onD = (message: object) => postMcp(d, o.slug, k, transport.sessionId ?? '', message);
       // Warm: the credential is known to d; then its one-second catalog cache runs out.
       expect((await onD({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} })).status).toBe(200);
       await new Promise((r) => setTimeout(r, 1200));
@@ -148,10 +128,7 @@ describe('data plane: cancellation across api processes', () => {
     const { client, transport } = await connectMcp(a, org.slug, key);
     const started = Date.now();
     const gone = new AbortController();
-    const call = fetch(`${baseUrl(a)}/mcp/${org.slug}`, {
-      method: 'POST',
-      headers: { ...bearer(key), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': transport.sessionId ?? '' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 77, method: 'tools/call', params: { name: 'local__hang', arguments: {} } }),
+    const call = postMcp(a, org.slug, key, transport.sessionId ?? '', { jsonrpc: '2.0', id: 77, method: 'tools/call', params: { name: 'local__hang', arguments: {} } }, {
       signal: gone.signal,
     });
     await new Promise((r) => setTimeout(r, 500));
@@ -169,6 +146,29 @@ describe('data plane: cancellation across api processes', () => {
     await client.close();
   }, 30_000);
 });
+
+/** One MCP message POSTed in a session, with the headers a streamable HTTP client sends. */
+function postMcp(
+  t: TestApp,
+  slug: string,
+  credential: string,
+  sessionId: string,
+  message: object,
+  opts: { signal?: AbortSignal; protocolVersion?: string } = {},
+): Promise<Response> {
+  return fetch(`${baseUrl(t)}/mcp/${slug}`, {
+    method: 'POST',
+    headers: {
+      ...bearer(credential),
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'Mcp-Session-Id': sessionId,
+      ...(opts.protocolVersion ? { 'Mcp-Protocol-Version': opts.protocolVersion } : {}),
+    },
+    body: JSON.stringify(message),
+    signal: opts.signal,
+  });
+}
 
 /** A TCP proxy (to Redis or Postgres) whose client-to-server direction can be held (commands queue, in order) and released. */
 async function holdingProxy(target: URL): Promise<{ url: string; hold(): void; release(): void; close(): Promise<void> }> {

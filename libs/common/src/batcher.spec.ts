@@ -7,14 +7,23 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-describe('Batcher', () => {
-  it('writes what one synchronous run submits together, before the event loop comes round', async () => {
-    const writes: number[][] = [];
-    const b = new Batcher<number>((batch) => {
+/** A write that records each batch's items and settles them all. */
+function recorder(): { writes: number[][]; write: (batch: Queued<number>[]) => Promise<void> } {
+  const writes: number[][] = [];
+  return {
+    writes,
+    write: (batch) => {
       writes.push(batch.map((q) => q.item));
       batch.forEach((q) => q.resolve());
       return Promise.resolve();
-    }, { maxBatch: 100, maxInFlight: 1 });
+    },
+  };
+}
+
+describe('Batcher', () => {
+  it('writes what one synchronous run submits together, before the event loop comes round', async () => {
+    const { writes, write } = recorder();
+    const b = new Batcher<number>(write, { maxBatch: 100, maxInFlight: 1 });
     let immediate = false;
     setImmediate(() => (immediate = true));
     await Promise.all([b.submit(1), b.submit(2), b.submit(3)]);
@@ -101,12 +110,8 @@ describe('Batcher', () => {
   });
 
   it('flush sends what waits for the interval at once, and lifts the interval from then on', async () => {
-    const writes: number[][] = [];
-    const b = new Batcher<number>((batch) => {
-      writes.push(batch.map((q) => q.item));
-      batch.forEach((q) => q.resolve());
-      return Promise.resolve();
-    }, { maxBatch: 100, maxInFlight: 1, start: 'after-turn', minIntervalMs: 60_000 });
+    const { writes, write } = recorder();
+    const b = new Batcher<number>(write, { maxBatch: 100, maxInFlight: 1, start: 'after-turn', minIntervalMs: 60_000 });
     await b.submit(1);
     const waiting = b.submit(2);
     await new Promise((r) => setTimeout(r, 20));
