@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { RateLimitedError } from '@gatehouse/common';
 import { parseEnv } from '@gatehouse/config';
-import { RateLimitService, type LimitSpec } from '@gatehouse/rate-limit';
+import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { RedisService } from '@gatehouse/redis';
 
 /** The fixed-window limits against a real Redis, and what one replica remembers of keys over their limit. */
@@ -106,5 +106,51 @@ describe('rate limits (Redis)', () => {
     await Promise.all(reservations.map((r) => r.send()));
     expect(await count(spec, 'v')).toBe('15');
     expect(limits.hasRoom(mine)).toBe(false);
+  });
+
+  it('sends consumes nobody waits for together, at most one script call per interval, and all of them at shutdown', async () => {
+    const spec = { name: 'later', points: 1000, durationSeconds: 60 };
+    const mine = [{ spec, key: 'l' }];
+    const scripts: number[] = [];
+    const evalsha = redis.client.evalsha.bind(redis.client);
+    const counted = (...args: Parameters<typeof evalsha>) => {
+      scripts.push(Number(args[1]));
+      return evalsha(...args);
+    };
+    redis.client.evalsha = counted as typeof evalsha;
+    try {
+      await limits.consumeAll(mine);
+      scripts.length = 0;
+      // Ten calls let through a millisecond or so apart: each counted here at once, all of them sent in a few script
+      // calls (one each, were they sent at once), and each sent once however often it is released.
+      const reservations: Reservation[] = [];
+      for (let i = 0; i < 10; i++) {
+        const r = limits.reserve(mine);
+        reservations.push(r);
+        r.sendLater();
+        r.sendLater();
+        await new Promise((done) => setTimeout(done, 1));
+      }
+      expect(limits.hasRoom(mine)).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await count(spec, 'l')).toBe('11');
+      expect(scripts.length).toBeLessThanOrEqual(3);
+      expect(scripts.reduce((a, b) => a + b, 0)).toBe(10);
+      // A waited-for send of a reservation already sent later is the same answer, not a second consume.
+      await reservations[0].send();
+      expect(await count(spec, 'l')).toBe('11');
+
+      // At shutdown, what waits for the next interval leaves at once.
+      scripts.length = 0;
+      const last = limits.reserve(mine);
+      limits.reserve(mine).sendLater();
+      last.sendLater();
+      limits.onModuleDestroy();
+      expect(scripts).toEqual([2]);
+      await last.send();
+      expect(await count(spec, 'l')).toBe('13');
+    } finally {
+      redis.client.evalsha = evalsha;
+    }
   });
 });

@@ -8,7 +8,7 @@ import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import type { Principal } from '@gatehouse/credentials';
 import { evaluateGuardrails, type Finding, type GuardrailsVerdict } from '@gatehouse/guardrails';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
-import { RateLimitService, type LimitSpec } from '@gatehouse/rate-limit';
+import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector } from './tool-catalog.service.js';
 import { TtlCache } from './ttl-cache.js';
@@ -39,7 +39,7 @@ export interface PreparedCall {
 /** The call's rate limit as taken when it began: waited for, or (far from the limit) reserved and sent after the answer. */
 interface TakenLimit {
   waited: Settling | null;
-  reserved: { send(): Promise<void> } | null;
+  reserved: Reservation | null;
 }
 
 /** What `begin` decided; a call that goes ahead on the policy alone has its entry on its way (`ahead`). */
@@ -143,7 +143,8 @@ export class CallPipelineService {
    * The call's rate limit. The limit's Redis round trip overlaps the lookups, and for a call that goes ahead the
    * audit write too. Far from the limit (Redis said so within the last second), the consume is reserved at once, so
    * that concurrent calls see it, and a call that goes ahead does not wait for it at all: it is sent after the
-   * answer (`release`, see RateLimitService.hasRoom), where neither its write nor its reply's wake-up delays a call.
+   * answer with the others of the next few milliseconds (`release`, see RateLimitService.hasRoom), where neither its
+   * write nor its reply's wake-up delays a call.
    */
   private takeLimit(ctx: CallContext): TakenLimit {
     const pre = takePending(ctx);
@@ -152,10 +153,13 @@ export class CallPipelineService {
     return { waited: reserved ? null : settling(pre ?? this.rateLimit(ctx.principal)), reserved };
   }
 
-  /** Every call is counted, as when it waited for its limit: one that stopped early (an unknown tool, a lookup or the audit write failing) too. Sending twice sends once. */
+  /**
+   * Every call is counted, as when it waited for its limit: one that stopped early (an unknown tool, a lookup or the
+   * audit write failing) too. Sending twice sends once; a consume nobody waits for leaves with the others of the next
+   * few milliseconds, after the answer.
+   */
   private release(limit: TakenLimit): void {
-    const reserved = limit.reserved;
-    if (reserved) setImmediate(() => void reserved.send().catch(() => undefined));
+    limit.reserved?.sendLater();
   }
 
   /**
