@@ -18,6 +18,15 @@ describe('audit log API', () => {
   });
   afterAll(() => t.close());
 
+  /** Entry number i of an org, its fields varied with i (null or not, every kind, odd text). */
+  const entryOf = (orgId: string, i: number): NewAuditEntry => ({
+    id: newId('aud'), orgId, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)), kind: i % 2 ? 'call' : 'check',
+    connectorId: i % 3 ? `conn_${i}` : null, connectorName: i % 3 ? 'crm' : null, toolName: `tool "${i}", ünïcode`, agentId: null,
+    credentialId: `key_${i}`, gatewayId: i % 2 ? 'gw_1' : null, decision: i % 4 ? 'allow' : 'block', reason: i % 5 ? `matched rule ${i}` : null,
+    policyId: 'pol_1', ruleIndex: i % 3 ? i : null, durationMs: i % 2 ? null : i * 10, success: i % 2 ? null : i % 4 === 0,
+    errorCode: i % 4 === 0 ? 'input_blocked' : null, findings: i % 4 === 0 ? [{ detector: 'pii', kind: 'email', path: `$.a[${i}]` }] : undefined,
+  });
+
   it('lists newest first with a cursor and filters', async () => {
     const first = (await t.http.get('/api/audit?limit=2').set(bearer(org.ownerKey)).expect(200)).body as { entries: { tool_name: string }[]; next_cursor: string };
     expect(first.entries.map((e) => e.tool_name)).toEqual(['c', 'b']);
@@ -48,13 +57,7 @@ describe('audit log API', () => {
   it('writes every field alike alone (one row) and in a group commit (unnest), and completes them', async () => {
     const o = await createOrg(t);
     const writer = t.app.get(AuditLogWriter);
-    const entry = (i: number): NewAuditEntry => ({
-      id: newId('aud'), orgId: o.id, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)), kind: i % 2 ? 'call' : 'check',
-      connectorId: i % 3 ? `conn_${i}` : null, connectorName: i % 3 ? 'crm' : null, toolName: `tool "${i}", ünïcode`, agentId: null,
-      credentialId: `key_${i}`, gatewayId: i % 2 ? 'gw_1' : null, decision: i % 4 ? 'allow' : 'block', reason: i % 5 ? `matched rule ${i}` : null,
-      policyId: 'pol_1', ruleIndex: i % 3 ? i : null, durationMs: i % 2 ? null : i * 10, success: i % 2 ? null : i % 4 === 0,
-      errorCode: i % 4 === 0 ? 'input_blocked' : null, findings: i % 4 === 0 ? [{ detector: 'pii', kind: 'email', path: `$.a[${i}]` }] : undefined,
-    });
+    const entry = (i: number) => entryOf(o.id, i);
     const alone = entry(0);
     await writer.record(alone);
     // Submitted in one turn, these ride together in one multi-row INSERT.
@@ -75,6 +78,32 @@ describe('audit log API', () => {
     expect(done.map((e) => [e.id, e.durationMs, e.success, e.errorCode, e.findings])).toEqual(
       [alone, burst[0]].map((e) => [e.id, 7, false, 'tool_error', [{ detector: 'secrets', kind: 'aws', path: '$' }]]),
     );
+  });
+
+  it('goes on writing on fresh connections after Postgres drops its own', async () => {
+    const o = await createOrg(t);
+    const writer = t.app.get(AuditLogWriter);
+    const prisma = t.app.get(PrismaService);
+    const first = entryOf(o.id, 1);
+    await writer.record(first);
+    await writer.complete({ id: first.id, durationMs: 1, success: true, errorCode: null });
+    const terminated = await prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'gatehouse-audit' AND datname = current_database() AND pid <> pg_backend_pid()) AS x`;
+    expect(Number(terminated[0].n)).toBeGreaterThanOrEqual(1);
+    // The writer hears of the drop on its idle connections (it would otherwise be an uncaught error) and takes new ones.
+    await new Promise((r) => setTimeout(r, 200));
+    const second = entryOf(o.id, 2);
+    await writer.record(second);
+    await writer.complete({ id: second.id, durationMs: 2, success: true, errorCode: null });
+    for (let i = 0; i < 50; i++) {
+      if ((await prisma.auditEntry.count({ where: { orgId: o.id, completedAt: { not: null } } })) === 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await prisma.auditEntry.findMany({ where: { orgId: o.id }, orderBy: { timestamp: 'asc' } })).map((e) => [e.id, e.durationMs])).toEqual([
+      [first.id, 1],
+      [second.id, 2],
+    ]);
   });
 
   it('enforces the org’s retention', async () => {

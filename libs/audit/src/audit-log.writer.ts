@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Batcher, type BatcherOptions, type Queued } from '@gatehouse/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import type { AuditOutcome, NewAuditEntry } from './audit-log.repository.js';
+import { HeldConnection } from './held-connection.js';
 
 const MAX_BATCH = 1000;
 /**
@@ -31,7 +32,8 @@ async function settleAll<T>(batch: Queued<T>[], write: (items: T[]) => Promise<v
 
 /**
  * The same statements as AuditLogRepository.insertMany/completeMany, sent
- * as named prepared statements on the writer's own two connections. Through
+ * as named prepared statements on the writer's own two connections (one
+ * held by each batcher, see HeldConnection). Through
  * Prisma's $executeRaw the one-row INSERT cost 1.56 ms at p50 against 0.67 ms
  * on pg (18 array parameters converted by the client runtime), and that CPU
  * sat on the event loop in front of every call's next step. A batch of one,
@@ -62,12 +64,23 @@ export class AuditLogWriter implements OnApplicationShutdown {
   private readonly outcomes: Batcher<AuditOutcome>;
   /** One connection per committer: each has one batch in flight at most. */
   private readonly pool: pg.Pool;
+  private readonly inserts: HeldConnection;
+  private readonly updates: HeldConnection;
 
   constructor(@Inject(APP_CONFIG) env: Env) {
     // Bounded waits: a database that hangs (rather than refusing) must fail the calls closed, not stall them behind one batch.
-    this.pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 3000, query_timeout: 10_000 });
-    // An idle connection that drops is replaced on next use; the failure reaches callers only through a query.
-    this.pool.on('error', (err) => this.logger.warn(`audit connection lost: ${err.message}`));
+    this.pool = new pg.Pool({
+      connectionString: env.DATABASE_URL,
+      max: 2,
+      connectionTimeoutMillis: 3000,
+      query_timeout: 10_000,
+      application_name: 'gatehouse-audit',
+    });
+    // A connection that drops is replaced on next use; the failure reaches callers only through a query.
+    const lost = (err: Error) => this.logger.warn(`audit connection lost: ${err.message}`);
+    this.pool.on('error', lost);
+    this.inserts = new HeldConnection(this.pool, lost);
+    this.updates = new HeldConnection(this.pool, lost);
     this.entries = new Batcher((batch) => settleAll(batch, (items) => this.insert(items)), GROUP_COMMIT);
     // Nobody waits on an outcome: it goes after the answer is written, and at most one UPDATE per OUTCOME_INTERVAL_MS
     // carries every outcome that arrived meanwhile (a transaction per call cost Postgres as much CPU as the INSERT).
@@ -81,15 +94,15 @@ export class AuditLogWriter implements OnApplicationShutdown {
   private async insert(entries: NewAuditEntry[]): Promise<void> {
     const rows = entries.map(row);
     if (rows.length === 1) {
-      await this.pool.query({ name: 'audit_insert_one', text: INSERT_ONE_SQL, values: rows[0] });
+      await this.inserts.query({ name: 'audit_insert_one', text: INSERT_ONE_SQL, values: rows[0] });
       return;
     }
-    await this.pool.query({ name: 'audit_insert', text: INSERT_SQL, values: TYPES.map((_, i) => rows.map((r) => r[i])) });
+    await this.inserts.query({ name: 'audit_insert', text: INSERT_SQL, values: TYPES.map((_, i) => rows.map((r) => r[i])) });
   }
 
   private async completeMany(outcomes: AuditOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    await this.pool.query({
+    await this.updates.query({
       name: 'audit_complete',
       text: COMPLETE_SQL,
       values: [
@@ -114,6 +127,8 @@ export class AuditLogWriter implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.outcomes.flush();
     for (let i = 0; i < 100 && !(this.entries.idle && this.outcomes.idle); i++) await new Promise((r) => setTimeout(r, 20));
+    this.inserts.release();
+    this.updates.release();
     await this.pool.end().catch(() => undefined);
   }
 }
