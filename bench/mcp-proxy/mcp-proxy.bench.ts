@@ -27,9 +27,6 @@ async function client(url: string, headers: Record<string, string> = {}): Promis
   return c;
 }
 
-/** Calls per turn of each side at c=1. */
-const BLOCK = 50;
-
 async function latencies(c: Client, n: number, tool: string): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -37,7 +34,7 @@ async function latencies(c: Client, n: number, tool: string): Promise<number[]> 
     await c.callTool({ name: tool, arguments: { message: `m${i}` } });
     out.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return out;
+  return out.sort((a, b) => a - b);
 }
 
 async function throughput(clients: Client[], tool: string, seconds: number): Promise<number> {
@@ -72,20 +69,21 @@ try {
   const viaGateway = await client(gatewayUrl, { Authorization: `Bearer ${key}` });
   await latencies(direct, 200, 'echo');
   await latencies(viaGateway, 200, 'everything__echo');
-  // Interleaved in blocks of BLOCK calls, so that both see the same machine state: this VM's speed drifts within
-  // seconds, and halves of 1,000 calls each moved the difference between runs by more than what was measured.
-  const d: number[] = [];
-  const g: number[] = [];
+  // Interleave the two measurements so they see the same machine state.
+  const half = Math.floor(callsC1 / 2);
   let apiCpuC1 = 0;
-  for (let done = 0; done < callsC1; done += BLOCK) {
-    const n = Math.min(BLOCK, callsC1 - done);
-    d.push(...(await latencies(direct, n, 'echo')));
+  const onGateway = async (): Promise<number[]> => {
     const before = server.apiCpuSeconds();
-    g.push(...(await latencies(viaGateway, n, 'everything__echo')));
+    const out = await latencies(viaGateway, half, 'everything__echo');
     apiCpuC1 += server.apiCpuSeconds() - before;
-  }
-  d.sort((a, b) => a - b);
-  g.sort((a, b) => a - b);
+    return out;
+  };
+  const d1 = await latencies(direct, half, 'echo');
+  const g1 = await onGateway();
+  const d2 = await latencies(direct, half, 'echo');
+  const g2 = await onGateway();
+  const d = [...d1, ...d2].sort((a, b) => a - b);
+  const g = [...g1, ...g2].sort((a, b) => a - b);
 
   const directClients = await Promise.all(Array.from({ length: 32 }, () => client(upstreamUrl)));
   const gatewayClients = await Promise.all(Array.from({ length: 32 }, () => client(gatewayUrl, { Authorization: `Bearer ${key}` })));
