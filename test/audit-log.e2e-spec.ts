@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuditLogService, AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
+import pg from 'pg';
+import { AuditLogService, AuditLogWriter, HeldConnection, type NewAuditEntry } from '@gatehouse/audit';
 import { newId } from '@gatehouse/common';
 import { PrismaService } from '@gatehouse/db';
 import { adminAuth, bearer, createApiKey, createOrg, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
@@ -87,14 +88,24 @@ describe('audit log API', () => {
     const first = entryOf(o.id, 1);
     await writer.record(first);
     await writer.complete({ id: first.id, durationMs: 1, success: true, errorCode: null });
+    // This process's writer only: other suites' apps run alongside on the same database.
     const terminated = await prisma.$queryRaw<{ n: bigint }[]>`
-      SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE application_name = 'gatehouse-audit' AND datname = current_database() AND pid <> pg_backend_pid()) AS x`;
-    expect(Number(terminated[0].n)).toBeGreaterThanOrEqual(1);
-    // The writer hears of the drop on its idle connections (it would otherwise be an uncaught error) and takes new ones.
-    await new Promise((r) => setTimeout(r, 200));
+      SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+        WHERE application_name = ${`gatehouse-audit ${process.pid}`} AND datname = current_database()) AS x`;
+    expect(Number(terminated[0].n)).toBe(2);
+    // The writer hears of the drop on its idle connections (without a listener, an uncaught error) and takes new
+    // ones. An entry recorded before it has heard fails closed; the next is written.
     const second = entryOf(o.id, 2);
-    await writer.record(second);
+    let failed = 0;
+    for (;;) {
+      try {
+        await writer.record(second);
+        break;
+      } catch {
+        expect(++failed).toBe(1);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await writer.complete({ id: second.id, durationMs: 2, success: true, errorCode: null });
     for (let i = 0; i < 50; i++) {
       if ((await prisma.auditEntry.count({ where: { orgId: o.id, completedAt: { not: null } } })) === 2) break;
@@ -104,6 +115,18 @@ describe('audit log API', () => {
       [first.id, 1],
       [second.id, 2],
     ]);
+  });
+
+  it('gives back at shutdown a connection that was still being opened, so that the pool can end', async () => {
+    const pool = new pg.Pool({ connectionString: t.env.DATABASE_URL, max: 1 });
+    const held = new HeldConnection(pool);
+    const pending = held.query({ text: 'SELECT 1' });
+    held.release();
+    await expect(pending).rejects.toThrow('connection closed');
+    await expect(held.query({ text: 'SELECT 1' })).rejects.toThrow('connection closed');
+    // pool.end() waits for every connection checked out: one kept would hold it (and the app's shutdown) for good.
+    await pool.end();
+    expect(pool.totalCount).toBe(0);
   });
 
   it('enforces the org’s retention', async () => {

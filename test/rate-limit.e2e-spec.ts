@@ -4,6 +4,7 @@ import { RateLimitedError } from '@gatehouse/common';
 import { parseEnv } from '@gatehouse/config';
 import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { RedisService } from '@gatehouse/redis';
+import { startTestApp } from '@gatehouse/testing';
 
 /** The fixed-window limits against a real Redis, and what one replica remembers of keys over their limit. */
 describe('rate limits (Redis)', () => {
@@ -121,9 +122,11 @@ describe('rate limits (Redis)', () => {
     try {
       await limits.consumeAll(mine);
       scripts.length = 0;
-      // Ten calls let through a millisecond or so apart: each counted here at once, all of them sent in a few script
-      // calls (one each, were they sent at once), and each sent once however often it is released.
+      // Ten calls let through a millisecond or so apart: each counted here at once, all of them sent in one script
+      // call per interval (and one first), where sent at once they would take one each; each is sent once however
+      // often it is released.
       const reservations: Reservation[] = [];
+      const began = performance.now();
       for (let i = 0; i < 10; i++) {
         const r = limits.reserve(mine);
         reservations.push(r);
@@ -131,26 +134,49 @@ describe('rate limits (Redis)', () => {
         r.sendLater();
         await new Promise((done) => setTimeout(done, 1));
       }
+      const intervals = Math.ceil((performance.now() - began) / 20);
       expect(limits.hasRoom(mine)).toBe(true);
-      await new Promise((r) => setTimeout(r, 100));
+      // send() after sendLater() is the same consume: this waits for the deferred ones, it sends nothing.
+      await Promise.all(reservations.map((r) => r.send()));
       expect(await count(spec, 'l')).toBe('11');
-      expect(scripts.length).toBeLessThanOrEqual(3);
+      expect(scripts.length).toBeLessThanOrEqual(intervals + 1);
       expect(scripts.reduce((a, b) => a + b, 0)).toBe(10);
-      // A waited-for send of a reservation already sent later is the same answer, not a second consume.
-      await reservations[0].send();
-      expect(await count(spec, 'l')).toBe('11');
 
       // At shutdown, what waits for the next interval leaves at once.
       scripts.length = 0;
       const last = limits.reserve(mine);
       limits.reserve(mine).sendLater();
       last.sendLater();
-      limits.onModuleDestroy();
+      const destroyed = limits.onModuleDestroy();
       expect(scripts).toEqual([2]);
+      await destroyed;
       await last.send();
       expect(await count(spec, 'l')).toBe('13');
     } finally {
       redis.client.evalsha = evalsha;
+    }
+  });
+});
+
+describe('rate limits at shutdown', () => {
+  it('sends the consumes still waiting for their interval before the app closes Redis', async () => {
+    const env = { REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'gh-test:'}rl-app-${randomBytes(4).toString('hex')}:` };
+    const t = await startTestApp(env);
+    const spec = { name: 'closing', points: 1000, durationSeconds: 60 };
+    const mine = [{ spec, key: 'z' }];
+    const limits = t.app.get(RateLimitService);
+    await limits.consumeAll(mine);
+    // The first leaves on the next turn; the two after it wait for the interval, which the app's close comes before.
+    limits.reserve(mine).sendLater();
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 2; i++) limits.reserve(mine).sendLater();
+    await t.close();
+    const redis = new RedisService(parseEnv({ ...process.env, ...env }));
+    await redis.onModuleInit();
+    try {
+      expect(await redis.client.get(redis.key('rl', spec.name) + ':z')).toBe('4');
+    } finally {
+      await redis.onModuleDestroy();
     }
   });
 });

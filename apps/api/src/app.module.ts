@@ -52,6 +52,8 @@ export class AppModule {
         ConfigModule.forRoot(env),
         LoggerModule.forRoot(loggerOptions(env)),
         DbModule,
+        // Hooks run in this order at start and in reverse at shutdown: RateLimitModule sends its last consumes
+        // before RedisModule closes the connection.
         RedisModule,
         RateLimitModule,
         AuditModule,

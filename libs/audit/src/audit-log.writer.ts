@@ -74,7 +74,8 @@ export class AuditLogWriter implements OnApplicationShutdown {
       max: 2,
       connectionTimeoutMillis: 3000,
       query_timeout: 10_000,
-      application_name: 'gatehouse-audit',
+      // Which replica's writer a connection is, in pg_stat_activity.
+      application_name: `gatehouse-audit ${process.pid}`,
     });
     // A connection that drops is replaced on next use; the failure reaches callers only through a query.
     const lost = (err: Error) => this.logger.warn(`audit connection lost: ${err.message}`);

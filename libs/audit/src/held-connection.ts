@@ -13,6 +13,7 @@ import type pg from 'pg';
 export class HeldConnection {
   private client: pg.PoolClient | undefined;
   private connecting: Promise<pg.PoolClient> | undefined;
+  private closed = false;
 
   /** `onLost` hears of a connection that failed outside a statement (the statement's caller hears of the rest). */
   constructor(
@@ -21,13 +22,18 @@ export class HeldConnection {
   ) {}
 
   query(config: pg.QueryConfig): Promise<pg.QueryResult> {
+    if (this.closed) return Promise.reject(new Error('connection closed'));
     const client = this.client;
     if (client) return this.run(client, config);
     return (this.connecting ??= this.connect()).then((c) => this.run(c, config));
   }
 
-  /** Gives the connection back to the pool (before `pool.end()`, which waits for every checked-out one). */
+  /**
+   * Gives the connection back to the pool for good (before `pool.end()`, which waits for every checked-out one):
+   * one still being opened is given back as soon as it arrives.
+   */
   release(): void {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     client?.release();
@@ -36,6 +42,10 @@ export class HeldConnection {
   private async connect(): Promise<pg.PoolClient> {
     try {
       const client = await this.pool.connect();
+      if (this.closed) {
+        client.release();
+        throw new Error('connection closed');
+      }
       // A checked-out client's 'error' has no listener of the pool's: without this one, a dropped connection is an uncaught exception.
       client.on('error', (err) => this.lost(client, err));
       client.on('end', () => this.lost(client, new Error('connection ended')));

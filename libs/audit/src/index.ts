@@ -4,3 +4,4 @@ export * from './audit.module.js';
 export * from './audit-log.repository.js';
 export * from './audit-log.writer.js';
 export * from './audit-log.service.js';
+export * from './held-connection.js';

@@ -178,9 +178,13 @@ export class RateLimitService implements OnModuleDestroy {
     };
   }
 
-  /** What is waiting for the next deferred send leaves now (at shutdown, before Redis is closed). */
-  onModuleDestroy(): void {
+  /**
+   * What is waiting for the next deferred send leaves now, at shutdown, and is answered before Redis is closed
+   * (RedisModule is imported after RateLimitModule, so it is destroyed after it); waits a second at most.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.deferred.flush();
+    for (let i = 0; i < 50 && !this.deferred.idle; i++) await new Promise((r) => setTimeout(r, 20));
   }
 
   private submit(item: Consume): Promise<void> {
