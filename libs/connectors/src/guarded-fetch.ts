@@ -8,7 +8,8 @@ export class UpstreamRefused extends Error {}
 
 type Fetch = typeof fetch;
 
-type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+/** How host names are resolved (dns.lookup's shape, every address); tests give their own. */
+export type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
 /**
  * The address check again at connect time, on the addresses the socket is
@@ -42,11 +43,24 @@ function publicOnlyDispatcher(): Agent {
 }
 
 let anyAddress: Agent | undefined;
-/** The undici dispatcher for upstream requests: connect-time checked unless private upstreams are allowed. */
-export function upstreamDispatcher(allowPrivate: boolean): Agent {
-  if (!allowPrivate) return publicOnlyDispatcher();
+/**
+ * The undici dispatcher for upstream requests: connect-time checked unless private upstreams are allowed (with
+ * `resolve`, a dispatcher of its own that resolves names with it, checked alike).
+ */
+export function upstreamDispatcher(allowPrivate: boolean, resolve?: Resolve): Agent {
+  if (!allowPrivate) return resolve ? new Agent({ connect: { lookup: checkedLookup(resolve) } }) : publicOnlyDispatcher();
   anyAddress ??= new Agent();
   return anyAddress;
+}
+
+/**
+ * Refuses an upstream URL that is malformed or names a private address or a local host name (unless allowed),
+ * without resolving it: enough for a request sent through `upstreamDispatcher`, which checks every address it
+ * connects to.
+ */
+export function assertUpstreamUrl(target: string, allowPrivate: boolean): void {
+  const check = checkUpstreamUrl(target, allowPrivate);
+  if (!check.ok) throw new UpstreamRefused(`upstream URL ${check.reason}`);
 }
 
 /** Refuses an upstream URL that is malformed, or whose host resolves to a private address (unless allowed). */

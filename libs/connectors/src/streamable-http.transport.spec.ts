@@ -7,7 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { UpstreamRefused } from './guarded-fetch.js';
+import { UpstreamRefused, type Resolve } from './guarded-fetch.js';
 import { parseJsonRpcMessage, StreamableHttpClientTransport, UpstreamHttpError } from './streamable-http.transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -176,6 +176,19 @@ describe('StreamableHttpClientTransport', () => {
     const { url, seen } = await serve((_req, res) => res.writeHead(200).end());
     const t = new StreamableHttpClientTransport(url, { allowPrivateUpstreams: false });
     await expect(t.send(ping(1))).rejects.toBeInstanceOf(UpstreamRefused);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses, as it connects, a host name that resolves to a private address, without a lookup of its own', async () => {
+    const { url, seen } = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    const lookups: string[] = [];
+    const resolve: Resolve = (host, _opts, cb) => {
+      lookups.push(host);
+      cb(null, [{ address: '127.0.0.1', family: 4 }]);
+    };
+    const t = new StreamableHttpClientTransport(new URL(`http://upstream.example:${url.port}/mcp`), { allowPrivateUpstreams: false, resolve });
+    await expect(t.send(ping(1))).rejects.toThrow(/upstream host upstream.example resolves to a private address \(127.0.0.1\)/);
+    expect(lookups).toEqual(['upstream.example']);
     expect(seen).toEqual([]);
   });
 

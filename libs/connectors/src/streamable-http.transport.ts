@@ -8,7 +8,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request, type Dispatcher } from 'undici';
-import { assertUpstreamAllowed, MAX_UPSTREAM_REDIRECTS, upstreamDispatcher } from './guarded-fetch.js';
+import { assertUpstreamUrl, MAX_UPSTREAM_REDIRECTS, upstreamDispatcher, type Resolve } from './guarded-fetch.js';
 
 type Body = Dispatcher.ResponseData['body'];
 
@@ -79,9 +79,10 @@ export class StreamableHttpClientTransport implements Transport {
 
   constructor(
     private readonly url: URL,
-    private readonly opts: { headers?: Record<string, string>; allowPrivateUpstreams: boolean; dispatcher?: Dispatcher; streamLingerMs?: number },
+    /** `resolve`: how host names are resolved (tests); every connection's addresses are checked whichever it is. */
+    private readonly opts: { headers?: Record<string, string>; allowPrivateUpstreams: boolean; resolve?: Resolve; streamLingerMs?: number },
   ) {
-    this.dispatcher = opts.dispatcher ?? upstreamDispatcher(opts.allowPrivateUpstreams);
+    this.dispatcher = upstreamDispatcher(opts.allowPrivateUpstreams, opts.resolve);
   }
 
   start(): Promise<void> {
@@ -141,7 +142,9 @@ export class StreamableHttpClientTransport implements Transport {
   private async post(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     let url = this.url;
     for (let hop = 0; ; hop++) {
-      await assertUpstreamAllowed(url.href, this.opts.allowPrivateUpstreams);
+      // The URL alone: the dispatcher checks the addresses of every connection it makes, and a request on a pooled
+      // connection goes where that connection goes. A lookup per request cost a DNS round trip on every call.
+      assertUpstreamUrl(url.href, this.opts.allowPrivateUpstreams);
       const res = await request(url, { method: 'POST', headers, body, signal, dispatcher: this.dispatcher });
       const location = res.headers.location;
       if (res.statusCode < 300 || res.statusCode >= 400 || typeof location !== 'string') return res;
