@@ -119,6 +119,20 @@ describe('OAuth 2 client credentials', () => {
       await t.http.get('/api/members').set(bearer(await sign(claims(), { signer: foreign }))).expect(401);
     });
 
+    it('refuses a token it has let through, from the moment it expires, and checks any other string anew', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 3;
+      const token = await sign(claims(), { exp });
+      await t.http.get('/api/members').set(bearer(token)).expect(200);
+      await t.http.get('/api/members').set(bearer(token)).expect(200);
+      // The same token with its signature changed (the next-to-last character: the last carries unused bits).
+      const [h, p, sig] = token.split('.');
+      const changed = `${h}.${p}.${sig.slice(0, -2)}${sig.at(-2) === 'A' ? 'B' : 'A'}${sig.at(-1)}`;
+      await t.http.get('/api/members').set(bearer(changed)).expect(401);
+      await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+      const late = await t.http.get('/api/members').set(bearer(token)).expect(401);
+      expect(late.body).toMatchObject({ error: { code: 'invalid_token', message: expect.stringContaining('expired') } });
+    });
+
     it('rejects the tokens of a disabled, then of a deleted client', async () => {
       const d = await createOAuthClient(t, org, { scopes: ['read'] });
       const token = await getToken(t, d.client_id, d.client_secret, 'read');
