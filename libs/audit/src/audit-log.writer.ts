@@ -76,6 +76,10 @@ export class AuditLogWriter implements OnApplicationShutdown {
       query_timeout: 10_000,
       // Which replica's writer a connection is, in pg_stat_activity.
       application_name: `gatehouse-audit ${process.pid}`,
+      // Each batcher holds its connection however long the gateway is idle: TCP keepalives keep a NAT or proxy on
+      // the way from forgetting it, and tell a dead peer from a quiet one.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // A connection that drops is replaced on next use; the failure reaches callers only through a query.
     const lost = (err: Error) => this.logger.warn(`audit connection lost: ${err.message}`);
