@@ -5,7 +5,7 @@ import { PolicyStoreRepository, type StoredPolicyRef } from './policy-store.repo
 const LOOKUP_TTL_MS = 1000;
 
 interface Lookup {
-  ref: StoredPolicyRef | null;
+  ref: Promise<StoredPolicyRef | null>;
   expires: number;
 }
 
@@ -31,13 +31,28 @@ export class EffectivePolicyService {
     return ref ? this.compile(ref) : null;
   }
 
-  private async lookup(key: string, load: () => Promise<StoredPolicyRef | null>): Promise<StoredPolicyRef | null> {
+  /**
+   * Starts the lookups that resolving for this credential needs whichever the gateway turns out to be (its own
+   * policy, else the org default), so that after a pause they run alongside the gateway's instead of after it.
+   */
+  prefetch(orgId: string, credentialPolicyId: string | null): void {
+    const started = credentialPolicyId
+      ? this.lookup(`${orgId}:${credentialPolicyId}`, () => this.store.findForEvaluation(orgId, credentialPolicyId))
+      : this.lookup(`${orgId}:default`, () => this.store.findOrgDefault(orgId));
+    started.catch(() => undefined);
+  }
+
+  /** A lookup in flight is shared, and kept for a second from when it started; a failed one is forgotten. */
+  private lookup(key: string, load: () => Promise<StoredPolicyRef | null>): Promise<StoredPolicyRef | null> {
     const now = Date.now();
     const hit = this.lookups.get(key);
     if (hit && hit.expires > now) return hit.ref;
-    const ref = await load();
     if (this.lookups.size > 10_000) this.lookups.clear();
+    const ref = load();
     this.lookups.set(key, { ref, expires: now + LOOKUP_TTL_MS });
+    ref.catch(() => {
+      if (this.lookups.get(key)?.ref === ref) this.lookups.delete(key);
+    });
     return ref;
   }
 
