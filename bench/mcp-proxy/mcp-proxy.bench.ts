@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { withOwnAbortSignal } from '@gatehouse/connectors';
-import { createBenchOrg, percentile, processCpuSeconds, startBenchServer } from '../common/harness.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { mcpClient as client, startEchoGateway } from '../common/echo-gateway.js';
+import { percentile, processCpuSeconds } from '../common/harness.js';
 
 /**
  * tools/call of server-everything's `echo` through the gateway against the
@@ -12,20 +9,8 @@ import { createBenchOrg, percentile, processCpuSeconds, startBenchServer } from 
  */
 const callsC1 = Number(process.argv[2] ?? 2000);
 const secondsC32 = Number(process.argv[3] ?? 10);
-const everything = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
-
-const upstreamPort = 19000 + Math.floor(Math.random() * 500);
-const upstream = spawn(process.execPath, [everything, 'streamableHttp'], { env: { ...process.env, PORT: String(upstreamPort) }, stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 1500));
-const upstreamUrl = `http://127.0.0.1:${upstreamPort}/mcp`;
-const server = await startBenchServer({ ALLOW_PRIVATE_UPSTREAMS: 'true', DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '10000000', DATA_PLANE_RATE_LIMIT_PER_ORG: '10000000' });
-
-async function client(url: string, headers: Record<string, string> = {}): Promise<Client> {
-  const c = new Client({ name: 'bench', version: '1' });
-  // Each request its own abort signal: the SDK's transport otherwise piles an 'abort' listener per call on one signal.
-  await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, fetch: withOwnAbortSignal(fetch) }));
-  return c;
-}
+const setup = await startEchoGateway({ DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '10000000', DATA_PLANE_RATE_LIMIT_PER_ORG: '10000000' });
+const { server, upstream, upstreamUrl, gatewayUrl, key } = setup;
 
 async function latencies(c: Client, n: number, tool: string): Promise<number[]> {
   const out: number[] = [];
@@ -52,19 +37,6 @@ async function throughput(clients: Client[], tool: string, seconds: number): Pro
 }
 
 try {
-  const owner = await createBenchOrg(server);
-  const auth = { Authorization: `Bearer ${owner}` };
-  const post = (path: string, body: object) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
-      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-      return r.json() as Promise<Record<string, unknown>>;
-    });
-  const org = (await (await fetch(`${server.url}/api/whoami`, { headers: auth })).json()) as { org_slug: string };
-  await post('/api/connectors', { name: 'everything', type: 'mcp_http', config: { url: upstreamUrl } });
-  await post('/api/gateways', { saved_name: 'bench', servers_config: { servers: [{ saved_name: 'everything', server_version: 'v1', tools: ['echo'] }] } });
-  const key = (await post('/api/api-keys', { name: 'bench', scopes: ['mcp:call'] })).secret as string;
-  const gatewayUrl = `${server.url}/mcp/${org.org_slug}`;
-
   const direct = await client(upstreamUrl);
   const viaGateway = await client(gatewayUrl, { Authorization: `Bearer ${key}` });
   await latencies(direct, 200, 'echo');
@@ -126,6 +98,5 @@ try {
   );
   await Promise.all([...directClients, ...gatewayClients, direct, viaGateway].map((c) => c.close()));
 } finally {
-  await server.stop();
-  upstream.kill();
+  await setup.stop();
 }
