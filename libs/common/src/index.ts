@@ -4,3 +4,4 @@ export * from './pagination.js';
 export * from './secrets.js';
 export * from './repo-root.js';
 export * from './batcher.js';
+export * from './ttl-cache.js';

@@ -58,15 +58,15 @@ export function upstreamDispatcher(allowPrivate: boolean, resolve?: Resolve): Ag
  * without resolving it: enough for a request sent through `upstreamDispatcher`, which checks every address it
  * connects to.
  */
-export function assertUpstreamUrl(target: string, allowPrivate: boolean): void {
+export function assertUpstreamUrl(target: string, allowPrivate: boolean): { url: URL; literalAddress: string | null } {
   const check = checkUpstreamUrl(target, allowPrivate);
   if (!check.ok) throw new UpstreamRefused(`upstream URL ${check.reason}`);
+  return check;
 }
 
 /** Refuses an upstream URL that is malformed, or whose host resolves to a private address (unless allowed). */
 export async function assertUpstreamAllowed(target: string, allowPrivate: boolean): Promise<void> {
-  const check = checkUpstreamUrl(target, allowPrivate);
-  if (!check.ok) throw new UpstreamRefused(`upstream URL ${check.reason}`);
+  const check = assertUpstreamUrl(target, allowPrivate);
   if (allowPrivate || check.literalAddress) return;
   const addresses = await lookup(check.url.hostname, { all: true, verbatim: true });
   const bad = addresses.find((a) => isForbiddenAddress(a.address));

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApprovalsService, standingReason, type Approval, type HoldOutcome } from '@gatehouse/approvals';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { newId, RateLimitedError } from '@gatehouse/common';
+import { newId, RateLimitedError, TtlCache } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import type { Principal } from '@gatehouse/credentials';
@@ -11,7 +11,6 @@ import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/polic
 import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector } from './tool-catalog.service.js';
-import { TtlCache } from './ttl-cache.js';
 import { UpstreamPool, UpstreamUnavailable } from './upstream-pool.js';
 
 export interface CallContext {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '@gatehouse/common';
+import { newId, TtlCache } from '@gatehouse/common';
 import { ApprovalsService, standingReason, type Approval } from '@gatehouse/approvals';
 import { AuditLogWriter } from '@gatehouse/audit';
 import type { Principal } from '@gatehouse/credentials';
@@ -7,7 +7,6 @@ import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/polic
 import { allowBecause, CallPipelineService } from './call-pipeline.service.js';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type GatewaySelector } from './tool-catalog.service.js';
-import { TtlCache } from './ttl-cache.js';
 
 export interface CheckRequest {
   serverName: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@gatehouse/redis';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '@gatehouse/common';
 
 export interface McpSession {
   orgId: string;

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@gatehouse/common';
+import { DomainError, TtlCache } from '@gatehouse/common';
 import { GatewaysService, type Gateway, type GuardrailsConfig, type ServerEntry } from '@gatehouse/gateways';
 import { evaluateGuardrails } from '@gatehouse/guardrails';
 import { DataplaneRepository, type CatalogConnector } from './dataplane.repository.js';
-import { TtlCache } from './ttl-cache.js';
 
 export const TOOL_SEPARATOR = '__';
 

@@ -1,13 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { TtlCache } from '@gatehouse/common';
 import { compilePolicy, InvalidPolicyError, type CompiledPolicy } from './policy.compile.js';
 import { PolicyStoreRepository, type StoredPolicyRef } from './policy-store.repository.js';
 
 const LOOKUP_TTL_MS = 1000;
-
-interface Lookup {
-  ref: Promise<StoredPolicyRef | null>;
-  expires: number;
-}
 
 /**
  * Which policy judges a call (SPEC §3): the credential's, else the gateway's,
@@ -18,16 +14,17 @@ interface Lookup {
 @Injectable()
 export class EffectivePolicyService {
   private readonly logger = new Logger(EffectivePolicyService.name);
-  private readonly lookups = new Map<string, Lookup>();
+  /** Lookups in flight are shared; a failed one is forgotten. */
+  private readonly lookups = new TtlCache<StoredPolicyRef | null>(LOOKUP_TTL_MS);
   private readonly compiled = new Map<string, CompiledPolicy>();
 
   constructor(private readonly store: PolicyStoreRepository) {}
 
   async resolve(orgId: string, ids: { credentialPolicyId: string | null; gatewayPolicyId: string | null }): Promise<CompiledPolicy | null> {
     const ref =
-      (ids.credentialPolicyId && (await this.lookup(`${orgId}:${ids.credentialPolicyId}`, () => this.store.findForEvaluation(orgId, ids.credentialPolicyId!)))) ||
-      (ids.gatewayPolicyId && (await this.lookup(`${orgId}:${ids.gatewayPolicyId}`, () => this.store.findForEvaluation(orgId, ids.gatewayPolicyId!)))) ||
-      (await this.lookup(`${orgId}:default`, () => this.store.findOrgDefault(orgId)));
+      (ids.credentialPolicyId && (await this.byId(orgId, ids.credentialPolicyId))) ||
+      (ids.gatewayPolicyId && (await this.byId(orgId, ids.gatewayPolicyId))) ||
+      (await this.orgDefault(orgId));
     return ref ? this.compile(ref) : null;
   }
 
@@ -36,24 +33,15 @@ export class EffectivePolicyService {
    * policy, else the org default), so that after a pause they run alongside the gateway's instead of after it.
    */
   prefetch(orgId: string, credentialPolicyId: string | null): void {
-    const started = credentialPolicyId
-      ? this.lookup(`${orgId}:${credentialPolicyId}`, () => this.store.findForEvaluation(orgId, credentialPolicyId))
-      : this.lookup(`${orgId}:default`, () => this.store.findOrgDefault(orgId));
-    started.catch(() => undefined);
+    (credentialPolicyId ? this.byId(orgId, credentialPolicyId) : this.orgDefault(orgId)).catch(() => undefined);
   }
 
-  /** A lookup in flight is shared, and kept for a second from when it started; a failed one is forgotten. */
-  private lookup(key: string, load: () => Promise<StoredPolicyRef | null>): Promise<StoredPolicyRef | null> {
-    const now = Date.now();
-    const hit = this.lookups.get(key);
-    if (hit && hit.expires > now) return hit.ref;
-    if (this.lookups.size > 10_000) this.lookups.clear();
-    const ref = load();
-    this.lookups.set(key, { ref, expires: now + LOOKUP_TTL_MS });
-    ref.catch(() => {
-      if (this.lookups.get(key)?.ref === ref) this.lookups.delete(key);
-    });
-    return ref;
+  private byId(orgId: string, id: string): Promise<StoredPolicyRef | null> {
+    return this.lookups.get(`${orgId}:${id}`, () => this.store.findForEvaluation(orgId, id));
+  }
+
+  private orgDefault(orgId: string): Promise<StoredPolicyRef | null> {
+    return this.lookups.get(`${orgId}:default`, () => this.store.findOrgDefault(orgId));
   }
 
   private compile(ref: StoredPolicyRef): CompiledPolicy {
