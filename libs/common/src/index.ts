@@ -5,3 +5,4 @@ export * from './secrets.js';
 export * from './repo-root.js';
 export * from './batcher.js';
 export * from './ttl-cache.js';
+export * from './change-feed.js';

@@ -24,4 +24,20 @@ export class TtlCache<V> {
   delete(key: string): void {
     this.entries.delete(key);
   }
+
+  /** Forgets `scope` and every key under it (`<scope>:…`), including loads still in flight. */
+  deleteScope(scope: string): void {
+    const under = `${scope}:`;
+    for (const key of this.entries.keys()) {
+      if (key === scope || key.startsWith(under)) this.entries.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }

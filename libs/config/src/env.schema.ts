@@ -57,6 +57,7 @@ export const envSchema = z.object({
   DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: int(1, 10_000_000).default(6000),
   DATA_PLANE_RATE_LIMIT_PER_ORG: int(1, 10_000_000).default(60000),
   CONNECTOR_PROBE_INTERVAL_SECONDS: int(10, 86_400).default(300),
+  DATA_PLANE_CACHE_TTL_SECONDS: int(1, 86_400).default(300),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
   TRUST_PROXY: bool.default(false),
   AUTH_CACHE_TTL_SECONDS: int(1, 3600).default(60),

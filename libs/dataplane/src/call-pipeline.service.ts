@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApprovalsService, standingReason, type Approval, type HoldOutcome } from '@gatehouse/approvals';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { newId, RateLimitedError, TtlCache } from '@gatehouse/common';
+import { ChangeAwareCache, newId, RateLimitedError } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
+import { DataChangeFeed } from '@gatehouse/db';
 import type { Principal } from '@gatehouse/credentials';
 import { evaluateGuardrails, type Finding, type GuardrailsVerdict } from '@gatehouse/guardrails';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
@@ -65,7 +66,7 @@ const errorResult = (text: string): CallToolResult => ({ content: [{ type: 'text
 @Injectable()
 export class CallPipelineService {
   private readonly logger = new Logger(CallPipelineService.name);
-  private readonly agentNames = new TtlCache<string | null>(60_000);
+  private readonly agentNames: ChangeAwareCache<string | null>;
 
   constructor(
     private readonly catalogs: ToolCatalogService,
@@ -76,8 +77,11 @@ export class CallPipelineService {
     private readonly limits: RateLimitService,
     private readonly repo: DataplaneRepository,
     private readonly approvals: ApprovalsService,
+    changes: DataChangeFeed,
     @Inject(APP_CONFIG) private readonly env: Env,
-  ) {}
+  ) {
+    this.agentNames = new ChangeAwareCache(changes, env.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
+  }
 
   async listTools(ctx: CallContext): Promise<CatalogTool[]> {
     const catalog = await this.catalogs.catalog(ctx.principal.orgId, ctx.gateway);
@@ -412,7 +416,8 @@ export class CallPipelineService {
     );
   }
 
-  private async agentOf(p: Principal): Promise<{ id: string; name: string } | null> {
+  /** The credential's agent as policies see it, kept until the org's agents change. */
+  async agentOf(p: Principal): Promise<{ id: string; name: string } | null> {
     if (!p.agentId) return null;
     const id = p.agentId;
     const name = await this.agentNames.get(`${p.orgId}:${id}`, () => this.repo.agentName(p.orgId, id));

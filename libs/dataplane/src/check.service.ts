@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { newId, TtlCache } from '@gatehouse/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChangeAwareCache, newId } from '@gatehouse/common';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { DataChangeFeed } from '@gatehouse/db';
 import { ApprovalsService, standingReason, type Approval } from '@gatehouse/approvals';
 import { AuditLogWriter } from '@gatehouse/audit';
 import type { Principal } from '@gatehouse/credentials';
@@ -31,8 +33,7 @@ export interface CheckVerdict {
  */
 @Injectable()
 export class CheckService {
-  private readonly connectorIds = new TtlCache<string | null>(5000);
-  private readonly agentNames = new TtlCache<string | null>(60_000);
+  private readonly connectorIds: ChangeAwareCache<string | null>;
 
   constructor(
     private readonly policies: EffectivePolicyService,
@@ -41,7 +42,11 @@ export class CheckService {
     private readonly pipeline: CallPipelineService,
     private readonly repo: DataplaneRepository,
     private readonly approvals: ApprovalsService,
-  ) {}
+    changes: DataChangeFeed,
+    @Inject(APP_CONFIG) env: Env,
+  ) {
+    this.connectorIds = new ChangeAwareCache(changes, env.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
+  }
 
   async check(p: Principal, req: CheckRequest, gateway: GatewaySelector): Promise<CheckVerdict> {
     const started = performance.now();
@@ -50,12 +55,11 @@ export class CheckService {
     limited.catch(() => undefined);
     const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, gateway).catch(() => null);
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId });
-    const agentId = p.agentId;
-    const agentName = agentId ? await this.agentNames.get(`${p.orgId}:${agentId}`, () => this.repo.agentName(p.orgId, agentId)) : null;
+    const agent = await this.pipeline.agentOf(p);
     let verdict: Verdict = evaluate(policy, {
       connector: req.serverName,
       tool: req.toolName,
-      agent: p.agentId && agentName ? { id: p.agentId, name: agentName } : null,
+      agent,
       args: req.args,
     });
     await limited;

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { DomainError, TtlCache } from '@gatehouse/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChangeAwareCache, DomainError } from '@gatehouse/common';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { DataChangeFeed } from '@gatehouse/db';
 import { GatewaysService, type Gateway, type GuardrailsConfig, type ServerEntry } from '@gatehouse/gateways';
 import { evaluateGuardrails } from '@gatehouse/guardrails';
 import { DataplaneRepository, type CatalogConnector } from './dataplane.repository.js';
@@ -36,25 +38,30 @@ export interface GatewaySelector {
 
 export class NoGatewayError extends Error {}
 
-/** Changes to gateways and connectors reach the data plane within this long, per replica. */
-const CACHE_MS = 1000;
-
 /**
  * What a gateway serves: its connectors' pinned tools, as `<connector>__<tool>`,
  * minus tools outside a server's allowlist and tools whose description the
  * tools guardrail flags. Answered from the database's pinned copy (no
- * upstream is contacted), cached for a second per replica.
+ * upstream is contacted), kept per replica until a gateway, connector or
+ * tool of the org changes (DataChangeFeed).
  */
 @Injectable()
 export class ToolCatalogService {
-  private readonly gateways = new TtlCache<Gateway>(CACHE_MS);
-  private readonly catalogs = new TtlCache<Catalog>(CACHE_MS);
-  private readonly gatewayPolicies = new TtlCache<string | null>(CACHE_MS);
+  private readonly gateways: ChangeAwareCache<Gateway>;
+  private readonly catalogs: ChangeAwareCache<Catalog>;
+  private readonly gatewayPolicies: ChangeAwareCache<string | null>;
 
   constructor(
     private readonly gatewaysService: GatewaysService,
     private readonly repo: DataplaneRepository,
-  ) {}
+    changes: DataChangeFeed,
+    @Inject(APP_CONFIG) env: Env,
+  ) {
+    const ttlMs = env.DATA_PLANE_CACHE_TTL_SECONDS * 1000;
+    this.gateways = new ChangeAwareCache(changes, ttlMs);
+    this.catalogs = new ChangeAwareCache(changes, ttlMs);
+    this.gatewayPolicies = new ChangeAwareCache(changes, ttlMs);
+  }
 
   async resolveGateway(orgId: string, selector: GatewaySelector): Promise<Gateway> {
     const key = `${orgId}:${selector.name ?? ''}:${selector.version ?? ''}`;
@@ -68,8 +75,9 @@ export class ToolCatalogService {
 
   /**
    * The selected gateway's policy, or null when the org has no such gateway;
-   * an absent gateway is remembered as briefly as a found one (it used to cost
-   * /v1/check a query per request). Other failures are not remembered.
+   * an absent gateway is remembered like a found one, until the org's gateways
+   * change (it used to cost /v1/check a query per request). Other failures are
+   * not remembered.
    */
   gatewayPolicyId(orgId: string, selector: GatewaySelector): Promise<string | null> {
     const key = `${orgId}:${selector.name ?? ''}:${selector.version ?? ''}`;
@@ -86,7 +94,7 @@ export class ToolCatalogService {
 
   async catalog(orgId: string, selector: GatewaySelector): Promise<Catalog> {
     const gateway = await this.resolveGateway(orgId, selector);
-    return this.catalogs.get(`${gateway.id}:${gateway.revision}`, () => this.build(orgId, gateway));
+    return this.catalogs.get(`${orgId}:${gateway.id}:${gateway.revision}`, () => this.build(orgId, gateway));
   }
 
   private async build(orgId: string, gateway: Gateway): Promise<Catalog> {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { ManualChangeFeed } from '@gatehouse/common';
+import type { DataChangeFeed } from '@gatehouse/db';
 import { EffectivePolicyService } from './effective-policy.service.js';
 import type { PolicyStoreRepository, StoredPolicyRef } from './policy-store.repository.js';
 
@@ -23,12 +25,16 @@ function store() {
   return { repo, asked, answer };
 }
 
+function service(repo: PolicyStoreRepository, feed = new ManualChangeFeed()): EffectivePolicyService {
+  return new EffectivePolicyService(repo, feed as unknown as DataChangeFeed, { DATA_PLANE_CACHE_TTL_SECONDS: 300 });
+}
+
 const ref = (id: string): StoredPolicyRef => ({ document: { id, name: id, rules: [], default_action: 'deny' }, version: 1 });
 
 describe('EffectivePolicyService', () => {
   it('shares a prefetched lookup with the resolve that follows, instead of asking twice', async () => {
     const s = store();
-    const policies = new EffectivePolicyService(s.repo);
+    const policies = service(s.repo);
     policies.prefetch('org_1', null);
     const resolved = policies.resolve('org_1', { credentialPolicyId: null, gatewayPolicyId: null });
     await s.answer('org_1:default', ref('pol_default'));
@@ -38,7 +44,7 @@ describe('EffectivePolicyService', () => {
 
   it('prefetches the credential’s own policy when it has one, and still falls back when that one is gone', async () => {
     const s = store();
-    const policies = new EffectivePolicyService(s.repo);
+    const policies = service(s.repo);
     policies.prefetch('org_1', 'pol_cred');
     expect(s.asked).toEqual(['org_1:pol_cred']);
     const resolved = policies.resolve('org_1', { credentialPolicyId: 'pol_cred', gatewayPolicyId: 'pol_gw' });
@@ -50,12 +56,40 @@ describe('EffectivePolicyService', () => {
 
   it('forgets a failed lookup: the next call asks again', async () => {
     const s = store();
-    const policies = new EffectivePolicyService(s.repo);
+    const policies = service(s.repo);
     policies.prefetch('org_1', null);
     await s.answer('org_1:default', null, true);
     const resolved = policies.resolve('org_1', { credentialPolicyId: null, gatewayPolicyId: null });
     await s.answer('org_1:default', null);
     expect(await resolved).toBeNull();
     expect(s.asked).toEqual(['org_1:default', 'org_1:default']);
+  });
+
+  it('keeps a lookup until a policy of its org changes, and bypasses the cache while the feed is down', async () => {
+    const s = store();
+    const feed = new ManualChangeFeed();
+    const policies = service(s.repo, feed);
+    const resolve = (org: string) => policies.resolve(org, { credentialPolicyId: null, gatewayPolicyId: null });
+    const first = resolve('org_1');
+    await s.answer('org_1:default', ref('pol_a'));
+    expect((await first)?.name).toBe('pol_a');
+    expect((await resolve('org_1'))?.name).toBe('pol_a');
+    expect(s.asked).toEqual(['org_1:default']);
+
+    feed.changed('org_2');
+    expect((await resolve('org_1'))?.name).toBe('pol_a');
+    feed.changed('org_1');
+    const second = resolve('org_1');
+    await s.answer('org_1:default', ref('pol_b'));
+    expect((await second)?.name).toBe('pol_b');
+
+    feed.setLive(false);
+    const third = resolve('org_1');
+    await s.answer('org_1:default', ref('pol_c'));
+    expect((await third)?.name).toBe('pol_c');
+    const fourth = resolve('org_1');
+    await s.answer('org_1:default', ref('pol_c'));
+    await fourth;
+    expect(s.asked).toEqual(['org_1:default', 'org_1:default', 'org_1:default', 'org_1:default']);
   });
 });

@@ -1,24 +1,30 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { TtlCache } from '@gatehouse/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ChangeAwareCache } from '@gatehouse/common';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { DataChangeFeed } from '@gatehouse/db';
 import { compilePolicy, InvalidPolicyError, type CompiledPolicy } from './policy.compile.js';
 import { PolicyStoreRepository, type StoredPolicyRef } from './policy-store.repository.js';
 
-const LOOKUP_TTL_MS = 1000;
-
 /**
  * Which policy judges a call (SPEC §3): the credential's, else the gateway's,
- * else the org default, else none (allow). Lookups are cached for a second
- * per replica and compiled policies by version, so the hot path neither
- * queries nor recompiles.
+ * else the org default, else none (allow). Lookups are kept per replica until
+ * a policy of the org changes (DataChangeFeed), and compiled policies by
+ * version, so the hot path neither queries nor recompiles.
  */
 @Injectable()
 export class EffectivePolicyService {
   private readonly logger = new Logger(EffectivePolicyService.name);
   /** Lookups in flight are shared; a failed one is forgotten. */
-  private readonly lookups = new TtlCache<StoredPolicyRef | null>(LOOKUP_TTL_MS);
+  private readonly lookups: ChangeAwareCache<StoredPolicyRef | null>;
   private readonly compiled = new Map<string, CompiledPolicy>();
 
-  constructor(private readonly store: PolicyStoreRepository) {}
+  constructor(
+    private readonly store: PolicyStoreRepository,
+    changes: DataChangeFeed,
+    @Inject(APP_CONFIG) env: Pick<Env, 'DATA_PLANE_CACHE_TTL_SECONDS'>,
+  ) {
+    this.lookups = new ChangeAwareCache(changes, env.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
+  }
 
   async resolve(orgId: string, ids: { credentialPolicyId: string | null; gatewayPolicyId: string | null }): Promise<CompiledPolicy | null> {
     const ref =

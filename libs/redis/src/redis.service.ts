@@ -1,8 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import type { ChangeFeed, ChangeListener } from '@gatehouse/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 
 type Listener = (message: string) => void;
+
+interface Channel {
+  listeners: Set<Listener>;
+  /** Told when the channel is lost or subscribed again: messages may have been missed. */
+  resets: Set<() => void>;
+  /** Subscribed on the current connection, so that every message published from now on arrives. */
+  live: boolean;
+}
 
 /**
  * One command connection and one subscriber connection per process. Keys and
@@ -14,19 +24,32 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RedisService.name);
   readonly client: Redis;
   private readonly subscriber: Redis;
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly channels = new Map<string, Channel>();
+  /** Moves on every connect and disconnect of the subscriber, so that a SUBSCRIBE answered for an older connection counts for nothing. */
+  private connection = 0;
   readonly prefix: string;
+  /** The subscriber's CLIENT SETNAME, to find it in CLIENT LIST. */
+  readonly subscriberName = `gatehouse-sub-${process.pid}-${randomBytes(4).toString('hex')}`;
 
   constructor(@Inject(APP_CONFIG) config: Env) {
     this.prefix = config.REDIS_KEY_PREFIX;
     const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true } as const;
     this.client = new Redis(config.REDIS_URL, options);
-    this.subscriber = new Redis(config.REDIS_URL, { ...options, maxRetriesPerRequest: null });
+    // Channels are subscribed again by hand on every connect (ready below), so that each one knows when it is live again.
+    this.subscriber = new Redis(config.REDIS_URL, { ...options, maxRetriesPerRequest: null, autoResubscribe: false, connectionName: this.subscriberName });
     for (const conn of [this.client, this.subscriber]) {
       conn.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
     }
     this.subscriber.on('message', (channel: string, message: string) => {
-      for (const listener of this.listeners.get(channel) ?? []) listener(message);
+      for (const listener of this.channels.get(channel)?.listeners ?? []) listener(message);
+    });
+    this.subscriber.on('ready', () => {
+      this.connection++;
+      for (const full of this.channels.keys()) void this.subscribeOn(full).catch(() => undefined);
+    });
+    this.subscriber.on('close', () => {
+      this.connection++;
+      for (const channel of this.channels.values()) this.setLive(channel, false);
     });
   }
 
@@ -42,20 +65,65 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     return this.prefix + parts.join(':');
   }
 
-  /** Whether pub/sub messages are currently being received. */
-  get subscribed(): boolean {
-    return this.subscriber.status === 'ready';
+  /** Whether every message published on `channel` from now on reaches this process. */
+  isLive(channel: string): boolean {
+    return this.channels.get(this.key(channel))?.live ?? false;
   }
 
-  async subscribe(channel: string, listener: Listener): Promise<void> {
+  /** Resolves once the subscription has answered on the current connection; rejects if it fails (Redis down). */
+  async subscribe(channel: string, listener: Listener, onReset?: () => void): Promise<void> {
     const full = this.key(channel);
-    let set = this.listeners.get(full);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(full, set);
-      await this.subscriber.subscribe(full);
+    let entry = this.channels.get(full);
+    const added = !entry;
+    if (!entry) {
+      entry = { listeners: new Set(), resets: new Set(), live: false };
+      this.channels.set(full, entry);
     }
-    set.add(listener);
+    entry.listeners.add(listener);
+    if (onReset) entry.resets.add(onReset);
+    // A channel added while the subscriber is not ready is subscribed by the 'ready' handler.
+    if (added || !entry.live) await this.subscribeOn(full);
+  }
+
+  /**
+   * A channel as a change feed: each message is a changed scope; the feed is
+   * live only while its subscription is, and tells its watchers to forget
+   * everything when it is lost or comes back.
+   */
+  feed(channel: string): ChangeFeed {
+    const watchers: ChangeListener[] = [];
+    const isLive = () => this.isLive(channel);
+    let subscribed = false;
+    return {
+      get live() {
+        return isLive();
+      },
+      watch: (listener: ChangeListener): void => {
+        watchers.push(listener);
+        if (subscribed) return;
+        subscribed = true;
+        void this
+          .subscribe(
+            channel,
+            (scope) => watchers.forEach((w) => w.changed(scope)),
+            () => watchers.forEach((w) => w.reset()),
+          )
+          .catch((err: unknown) => this.logger.warn(`${channel}: uncached until Redis answers: ${(err as Error).message}`));
+      },
+    };
+  }
+
+  private async subscribeOn(full: string): Promise<void> {
+    const connection = this.connection;
+    await this.subscriber.subscribe(full);
+    const entry = this.channels.get(full);
+    if (entry && connection === this.connection && this.subscriber.status === 'ready') this.setLive(entry, true);
+  }
+
+  private setLive(channel: Channel, live: boolean): void {
+    if (channel.live === live) return;
+    channel.live = live;
+    for (const reset of channel.resets) reset();
   }
 
   async publish(channel: string, message: string): Promise<void> {

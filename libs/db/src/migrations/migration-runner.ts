@@ -115,7 +115,7 @@ class CatalogCharAsTextClient extends pg.Client {
 function pgAdapterFactory(target: PgTarget, database: string) {
   const pools: pg.Pool[] = [];
   const shadowDbs: string[] = [];
-  const connectTo = (db: string) => {
+  const connectTo = async (db: string) => {
     // One long-lived connection, as the native engine has: the migration
     // advisory lock is session-scoped and must outlive idle timeouts.
     const pool = new pg.Pool({ ...target.server, database: db, max: 1, idleTimeoutMillis: 0, Client: CatalogCharAsTextClient });
@@ -123,7 +123,14 @@ function pgAdapterFactory(target: PgTarget, database: string) {
     // unhandled, that 'error' event would crash the process. Query errors reach the engine anyway.
     pool.on('error', () => undefined);
     pools.push(pool);
-    return new PrismaPg(pool).connect();
+    const adapter = await new PrismaPg(pool).connect();
+    // adapter-pg cuts a script at every ';', which breaks a dollar-quoted body (the trigger function of
+    // 20261201000000_data_change_notify). Prisma's native engine sends a migration whole, as one simple query,
+    // which Postgres runs as one implicit transaction; so does this.
+    adapter.executeScript = async (script: string): Promise<void> => {
+      await pool.query(script);
+    };
+    return adapter;
   };
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: 'postgres',
