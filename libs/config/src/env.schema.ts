@@ -60,7 +60,7 @@ export const envSchema = z.object({
   DATA_PLANE_CACHE_TTL_SECONDS: int(1, 86_400).default(300),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
   TRUST_PROXY: bool.default(false),
-  AUTH_CACHE_TTL_SECONDS: int(1, 3600).default(60),
+  AUTH_CACHE_TTL_SECONDS: int(1, 3600).default(300),
   TOKEN_RATE_LIMIT_PER_CLIENT: int(1, 10_000_000).default(600),
   TOKEN_RATE_LIMIT_PER_IP: int(1, 10_000_000).default(3000),
   // Approvals: how long a tools/call waits for a person, where the links point, how notifications retry.
