@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataChangeFeed } from '@gatehouse/db';
@@ -39,9 +40,9 @@ describe('data-plane caches across api processes', () => {
     await db.query('COMMIT');
   }
 
-  /** Asks until `read` returns `want` (5 s at most), and returns what it read last. */
-  async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
-    const deadline = Date.now() + 5000;
+  /** Asks until `read` returns `want` (5 s unless told), and returns what it read last. */
+  async function eventually<T>(read: () => Promise<T>, want: T, withinMs = 5000): Promise<T> {
+    const deadline = Date.now() + withinMs;
     let last = await read();
     while (last !== want && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
@@ -79,12 +80,44 @@ describe('data-plane caches across api processes', () => {
     expect(await eventually(() => decision(b, key), 'deny')).toBe('deny');
   });
 
+  it('judges by what a policy says, even when a statement changed it without touching updated_at', async () => {
+    const { policyId, key } = await orgWithDefaultPolicy();
+    await b.app.get(DataChangeFeed).whenLive();
+    expect(await decision(b, key)).toBe('allow');
+    await untold(`UPDATE policies SET default_action = 'deny' WHERE id = $1`, [policyId]);
+    await db.query(`UPDATE policies SET description = 'touched' WHERE id = $1`, [policyId]);
+    expect(await eventually(() => decision(b, key), 'deny')).toBe('deny');
+  });
+
+  it('opens a new upstream session when a statement changes a connector’s config without touching updated_at', async () => {
+    const org = await createOrg(a);
+    const upstream = await createStdioGateway(a, org, 'local', [{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]);
+    const key = (await createApiKey(a, org, { scopes: ['mcp:call'] })).secret;
+    const { client } = await connectMcp(b, org.slug, key);
+    await client.callTool({ name: 'local__note', arguments: {} });
+    expect(upstream.calls()).toHaveLength(1);
+
+    const moved = `${upstream.callLog}.moved`;
+    const row = (await db.query(`SELECT config FROM connectors WHERE org_id = $1`, [org.id])).rows[0] as { config: { args: string[] } };
+    const args = row.config.args.map((arg) => (arg === upstream.callLog ? moved : arg));
+    await db.query(`UPDATE connectors SET config = jsonb_set(config, '{args}', $2::jsonb) WHERE org_id = $1`, [org.id, JSON.stringify(args)]);
+    const landed = async () => {
+      await client.callTool({ name: 'local__note', arguments: {} });
+      return existsSync(moved);
+    };
+    expect(await eventually(landed, true)).toBe(true);
+    await client.close();
+  }, 30_000);
+
   it('drops a connector that a statement marks unreachable (as the worker’s probe does) from the other process’s catalog', async () => {
     const org = await createOrg(a);
     await createStdioGateway(a, org, 'local', [{ name: 'note', description: 'Notes a call', inputSchema: { type: 'object', properties: {} } }]);
     const key = (await createApiKey(a, org, { scopes: ['mcp:call'] })).secret;
     const { client } = await connectMcp(b, org.slug, key);
     const names = async () => (await client.listTools()).tools.map((t) => t.name).join(',');
+    await b.app.get(DataChangeFeed).whenLive();
+    expect(await names()).toBe('local__note');
+    await untold(`UPDATE connectors SET status = 'unreachable' WHERE org_id = $1`, [org.id]);
     expect(await names()).toBe('local__note');
 
     await db.query(`UPDATE connectors SET status = 'unreachable', status_reason = 'probe failed' WHERE org_id = $1`, [org.id]);
@@ -141,7 +174,7 @@ describe('data-plane caches across api processes', () => {
     await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`gatehouse-changes ${process.pid}`]);
     expect(await eventually(() => decision(b, key), 'deny')).toBe('deny');
 
-    await eventually(() => Promise.resolve(feed.live), true);
+    expect(await eventually(() => Promise.resolve(feed.live), true)).toBe(true);
     expect(await decision(b, key)).toBe('deny');
     await untold(`UPDATE policies SET default_action = 'allow', updated_at = now() WHERE id = $1`, [policyId]);
     expect(await decision(b, key)).toBe('deny');
@@ -156,6 +189,7 @@ describe('data-plane caches across api processes', () => {
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sessionId, ...bearer(key) };
     const list = (t: TestApp) =>
       fetch(`${baseUrl(t)}/mcp/${org.slug}`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }) }).then((r) => r.status);
+    expect(await eventually(() => Promise.resolve(b.app.get(RedisService).isLive('mcp:session-deleted')), true)).toBe(true);
     expect(await list(b)).toBe(200);
 
     await redis.del(b.app.get(RedisService).key('mcp', 'session', sessionId));
@@ -176,11 +210,38 @@ describe('data-plane caches across api processes', () => {
     await db.query('UPDATE api_keys SET disabled = true WHERE id = $1', [id]);
     expect(await members()).toBe(200);
 
-    const name = b.app.get(RedisService).subscriberName;
-    const clients = (await redis.client('LIST')) as string;
-    const line = clients.split('\n').find((l) => l.includes(` name=${name} `));
-    expect(line).toBeDefined();
-    await redis.client('KILL', 'ID', /\bid=(\d+)/.exec(line!)![1]);
-    expect(await eventually(members, 401)).toBe(401);
+    const before = await subscriberId(b);
+    await redis.client('KILL', 'ID', before);
+    // Back on a new connection and live again: the entry kept from before the loss must be gone.
+    const back = async () => (await subscriberId(b)) !== before && b.app.get(RedisService).isLive('credentials:invalidate');
+    expect(await eventually(back, true)).toBe(true);
+    expect(await members()).toBe(401);
   });
+
+  /** The Redis client id of an app's subscriber connection. */
+  async function subscriberId(t: TestApp): Promise<string> {
+    const name = t.app.get(RedisService).subscriberName;
+    const line = ((await redis.client('LIST')) as string).split('\n').find((l) => l.includes(` name=${name} `));
+    return line ? /\bid=(\d+)/.exec(line)![1] : '';
+  }
+
+  it('reconnects a change feed whose own notifications stop coming back (as through a pooler that drops them)', async () => {
+    const feed = b.app.get(DataChangeFeed);
+    await feed.whenLive();
+    const listening = (feed as unknown as { client: pg.Client }).client;
+    await listening.query('UNLISTEN *');
+    expect(await eventually(() => Promise.resolve(feed.live), false, 15_000)).toBe(false);
+    expect(await eventually(() => Promise.resolve(feed.live), true)).toBe(true);
+  }, 30_000);
+
+  it('reconnects a Redis subscriber that stops answering, and its channels go through a loss and a return', async () => {
+    const service = b.app.get(RedisService);
+    expect(await eventually(() => Promise.resolve(service.isLive('credentials:invalidate')), true)).toBe(true);
+    const before = await subscriberId(b);
+    // The socket stays open but nothing more is read from it, as with a peer that went away silently.
+    (service as unknown as { subscriber: { stream: { pause(): void } } }).subscriber.stream.pause();
+    expect(await eventually(() => Promise.resolve(service.isLive('credentials:invalidate')), false, 15_000)).toBe(false);
+    const back = async () => (await subscriberId(b)) !== before && service.isLive('credentials:invalidate');
+    expect(await eventually(back, true)).toBe(true);
+  }, 30_000);
 });

@@ -57,6 +57,16 @@ describe('ChangeAwareCache', () => {
     expect(await cache.get('org_1:gw', l.load)).toBe('a#4');
   });
 
+  it('shares a load in flight while the feed is down, and keeps nothing once it settles', async () => {
+    const feed = new ManualChangeFeed();
+    const cache = new ChangeAwareCache<string>(feed, 60_000);
+    feed.setLive(false);
+    const l = loader('a');
+    const [x, y] = await Promise.all([cache.get('org_1:gw', l.load), cache.get('org_1:gw', l.load)]);
+    expect([x, y]).toEqual(['a#1', 'a#1']);
+    expect(await cache.get('org_1:gw', l.load)).toBe('a#2');
+  });
+
   it('still expires entries after its time-to-live, as a backstop', async () => {
     const feed = new ManualChangeFeed();
     const cache = new ChangeAwareCache<string>(feed, 30);

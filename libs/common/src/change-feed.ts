@@ -18,11 +18,13 @@ export interface ChangeFeed {
  * A cache that is valid until a change rather than for a fixed second: entries
  * live `ttlMs` (a backstop) but are forgotten as soon as the feed reports a
  * change of their scope. Keys must be `<scope>` or start with `<scope>:`.
- * While the feed is not live every get loads and nothing is kept, so a lost
- * feed costs lookups, never stale answers.
+ * While the feed is not live nothing is kept: concurrent callers share a
+ * load in flight, and the next caller loads again. A lost feed costs
+ * lookups, never stale answers.
  */
 export class ChangeAwareCache<V> {
   private readonly cache: TtlCache<V>;
+  private readonly uncached = new Map<string, Promise<V>>();
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -34,7 +36,15 @@ export class ChangeAwareCache<V> {
   }
 
   get(key: string, load: () => Promise<V>): Promise<V> {
-    return this.feed.live ? this.cache.get(key, load) : load();
+    if (this.feed.live) return this.cache.get(key, load);
+    let pending = this.uncached.get(key);
+    if (!pending) {
+      pending = load();
+      this.uncached.set(key, pending);
+      const forget = () => this.uncached.delete(key);
+      pending.then(forget, forget);
+    }
+    return pending;
   }
 
   delete(key: string): void {

@@ -19,8 +19,9 @@ interface Entry<T> {
  * credential (or org) id on Redis and every replica evicts at once; while the
  * subscription is down the cache is bypassed, and it is emptied whenever the
  * subscription is lost or comes back (a message may have been missed), so a
- * revoked credential can never outlive its revocation by more than the
- * pub/sub latency.
+ * revoked credential outlives its revocation by the pub/sub latency, or, if
+ * the subscriber's connection died without a word, until its heartbeat
+ * notices (10 s at most, RedisService).
  */
 @Injectable()
 export class CredentialCache implements OnModuleInit {

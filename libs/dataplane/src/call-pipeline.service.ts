@@ -323,7 +323,7 @@ export class CallPipelineService {
     }
     return this.pool.callTool(
       c.id,
-      String(c.updatedAt.getTime()),
+      c.configVersion,
       async () => {
         const config = await this.connectors.openConfig(orgId, c.id);
         if (config.type === 'postgresql') throw new Error('connector type changed');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@gatehouse/db';
 
@@ -7,7 +8,8 @@ export interface CatalogConnector {
   type: 'mcp_http' | 'mcp_sse' | 'mcp_stdio' | 'postgresql';
   status: string;
   statusReason: string | null;
-  updatedAt: Date;
+  /** A digest of the stored (sealed) config: a pooled upstream session is kept while it stays the same. */
+  configVersion: string;
   tools: { name: string; description: string | null; inputSchema: unknown }[];
 }
 
@@ -18,13 +20,15 @@ export class DataplaneRepository {
   /** The named connectors of an org with their active (pinned, not quarantined) tools, in one round trip. */
   async connectorsWithTools(orgId: string, names: string[]): Promise<CatalogConnector[]> {
     if (names.length === 0) return [];
-    return this.prisma.connector.findMany({
+    const rows = await this.prisma.connector.findMany({
       where: { orgId, name: { in: names } },
       select: {
-        id: true, name: true, type: true, status: true, statusReason: true, updatedAt: true,
+        id: true, name: true, type: true, status: true, statusReason: true, config: true,
         tools: { where: { state: 'active' }, select: { name: true, description: true, inputSchema: true }, orderBy: { name: 'asc' } },
       },
     });
+    // The config is only digested here (it holds sealed secrets); what calls the upstream opens it again.
+    return rows.map(({ config, ...c }) => ({ ...c, configVersion: createHash('sha256').update(JSON.stringify(config)).digest('base64url') }));
   }
 
   async connectorIdByName(orgId: string, name: string): Promise<string | null> {

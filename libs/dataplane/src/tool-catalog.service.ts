@@ -14,7 +14,7 @@ export interface CatalogTool {
   description: string | null;
   inputSchema: unknown;
   toolName: string;
-  connector: Pick<CatalogConnector, 'id' | 'name' | 'type' | 'updatedAt'>;
+  connector: Pick<CatalogConnector, 'id' | 'name' | 'type' | 'configVersion'>;
   input: GuardrailsConfig | undefined;
   output: GuardrailsConfig | undefined;
 }
@@ -126,7 +126,7 @@ export class ToolCatalogService {
           description: t.description,
           inputSchema: t.inputSchema,
           toolName: t.name,
-          connector: { id: c.id, name: c.name, type: c.type, updatedAt: c.updatedAt },
+          connector: { id: c.id, name: c.name, type: c.type, configVersion: c.configVersion },
           input: pick(server, 'input_guardrails_config') ?? common.input_guardrails_config,
           output: pick(server, 'output_guardrails_config') ?? common.output_guardrails_config,
         });

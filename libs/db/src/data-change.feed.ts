@@ -1,15 +1,24 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { ChangeFeed, ChangeListener } from '@gatehouse/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 
 /** The channel the `gatehouse_notify_data_change` trigger (migration `…_data_change_notify`) signals, with the row's org id. */
 export const DATA_CHANGE_CHANNEL = 'gatehouse_data_changes';
-/** How often the listening connection is asked to answer, so that a connection lost without a word is noticed. */
+/** The trigger's payload for a TRUNCATE, which names no org: every replica forgets everything. */
+const EVERYTHING = '*';
+/**
+ * How often the feed signals itself on the channel and waits to hear it back, so that a connection lost without
+ * a word, or one through a pooler that does not deliver notifications, is noticed within HEARTBEAT_MS + TIMEOUT.
+ */
 const HEARTBEAT_MS = 5_000;
-const HEARTBEAT_TIMEOUT_MS = 3_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+const HEARTBEAT_PREFIX = 'heartbeat:';
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+const END_TIMEOUT_MS = 1_000;
 
 /**
  * Changes to what the data plane reads (gateways, connectors and their
@@ -19,7 +28,10 @@ const RETRY_MAX_MS = 5_000;
  * process listening hears it. One connection per process, opened when the
  * first cache watches. While it is down, or until it has answered its
  * LISTEN, the feed is not live and the caches behind it load every time;
- * each loss and each return tells them to forget everything.
+ * each loss and each return tells them to forget everything. The listening
+ * connection must reach Postgres itself: a transaction-mode pooler does not
+ * deliver notifications, which the heartbeat notices (the feed then never
+ * stays live, and says so).
  */
 @Injectable()
 export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
@@ -31,6 +43,8 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
   private retryMs = RETRY_MIN_MS;
   private started = false;
   private stopped = false;
+  private complained = false;
+  private readonly awaitedBeats = new Map<string, NodeJS.Timeout>();
   private waiters: (() => void)[] = [];
   live = false;
 
@@ -61,10 +75,11 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
       application_name: `gatehouse-changes ${process.pid}`,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     this.client = client;
     client.on('notification', (n) => {
-      if (n.channel === DATA_CHANGE_CHANNEL && n.payload) for (const l of this.listeners) l.changed(n.payload);
+      if (n.channel === DATA_CHANGE_CHANNEL && n.payload) this.heard(n.payload);
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
@@ -78,30 +93,47 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
     if (this.client !== client) return;
     this.retryMs = RETRY_MIN_MS;
     this.live = true;
+    if (this.complained) this.logger.log(`data-plane caches back in use: Postgres's change feed is live again`);
+    this.complained = false;
     // Anything kept before this point may have missed a change; from here on, every change is heard.
     this.reset();
     for (const resolve of this.waiters.splice(0)) resolve();
     this.heartbeat = setInterval(() => this.beat(client), HEARTBEAT_MS).unref();
   }
 
+  private heard(payload: string): void {
+    if (payload.startsWith(HEARTBEAT_PREFIX)) {
+      // This process's own beat is answered; another replica's is none of its business.
+      clearTimeout(this.awaitedBeats.get(payload));
+      this.awaitedBeats.delete(payload);
+      return;
+    }
+    if (payload === EVERYTHING) this.reset();
+    else for (const l of this.listeners) l.changed(payload);
+  }
+
+  /** Signals the channel and expects to hear it back: proves the connection, and that notifications are delivered on it. */
   private beat(client: pg.Client): void {
-    const timeout = setTimeout(() => this.lost(client, new Error(`no answer in ${HEARTBEAT_TIMEOUT_MS} ms`)), HEARTBEAT_TIMEOUT_MS).unref();
-    client.query('SELECT 1').then(
-      () => clearTimeout(timeout),
-      (err: unknown) => {
-        clearTimeout(timeout);
-        this.lost(client, err as Error);
-      },
+    const payload = `${HEARTBEAT_PREFIX}${process.pid}:${randomUUID()}`;
+    const fail = (err: Error) => {
+      clearTimeout(this.awaitedBeats.get(payload));
+      this.awaitedBeats.delete(payload);
+      this.lost(client, err);
+    };
+    this.awaitedBeats.set(
+      payload,
+      setTimeout(() => fail(new Error(`its own notification did not come back within ${HEARTBEAT_TIMEOUT_MS} ms`)), HEARTBEAT_TIMEOUT_MS).unref(),
     );
+    client.query('SELECT pg_notify($1, $2)', [DATA_CHANGE_CHANNEL, payload]).catch((err: unknown) => fail(err as Error));
   }
 
   private lost(client: pg.Client, err: Error): void {
     if (this.client !== client) return;
-    const wasLive = this.live;
     void this.drop();
     this.reset();
     if (this.stopped) return;
-    if (wasLive) this.logger.warn(`data-plane caches bypassed until Postgres's change feed is back: ${err.message}`);
+    if (!this.complained) this.logger.warn(`data-plane caches bypassed until Postgres's change feed is live: ${err.message}`);
+    this.complained = true;
     this.retry = setTimeout(() => void this.connect(), this.retryMs).unref();
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
   }
@@ -111,10 +143,13 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
     this.client = undefined;
     this.live = false;
     clearInterval(this.heartbeat);
+    for (const timer of this.awaitedBeats.values()) clearTimeout(timer);
+    this.awaitedBeats.clear();
     if (!client) return;
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
-    await client.end().catch(() => undefined);
+    // A half-open socket can keep end() waiting; shutdown does not wait for it longer than this.
+    await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, END_TIMEOUT_MS).unref())]);
   }
 
   private reset(): void {

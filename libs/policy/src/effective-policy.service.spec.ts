@@ -29,7 +29,7 @@ function service(repo: PolicyStoreRepository, feed = new ManualChangeFeed()): Ef
   return new EffectivePolicyService(repo, feed as unknown as DataChangeFeed, { DATA_PLANE_CACHE_TTL_SECONDS: 300 });
 }
 
-const ref = (id: string): StoredPolicyRef => ({ document: { id, name: id, rules: [], default_action: 'deny' }, version: 1 });
+const ref = (id: string): StoredPolicyRef => ({ document: { id, name: id, rules: [], default_action: 'deny' }, version: `v-${id}` });
 
 describe('EffectivePolicyService', () => {
   it('shares a prefetched lookup with the resolve that follows, instead of asking twice', async () => {

@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@gatehouse/db';
 import type { PolicyDocument } from './policy.types.js';
 
 export interface StoredPolicyRef {
   document: PolicyDocument;
-  /** Changes whenever the policy does: the compiled-policy cache key. */
-  version: number;
+  /** A digest of the document, which changes whenever what it decides does (however the row was written): the compiled-policy cache key. */
+  version: string;
 }
 
 /** The policy documents the data plane evaluates (read side). */
@@ -24,7 +25,8 @@ export class PolicyStoreRepository {
   }
 }
 
-function toRef(row: { id: string; name: string; rules: unknown; defaultAction: PolicyDocument['default_action']; updatedAt: Date }): StoredPolicyRef {
+function toRef(row: { id: string; name: string; rules: unknown; defaultAction: PolicyDocument['default_action'] }): StoredPolicyRef {
   // Rules were validated on write; compilePolicy validates them again.
-  return { document: { id: row.id, name: row.name, rules: row.rules as PolicyDocument['rules'], default_action: row.defaultAction }, version: row.updatedAt.getTime() };
+  const document: PolicyDocument = { id: row.id, name: row.name, rules: row.rules as PolicyDocument['rules'], default_action: row.defaultAction };
+  return { document, version: createHash('sha256').update(JSON.stringify(document)).digest('base64url') };
 }

@@ -6,6 +6,9 @@ import { APP_CONFIG, type Env } from '@gatehouse/config';
 
 type Listener = (message: string) => void;
 
+const HEARTBEAT_MS = 5_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+
 interface Channel {
   listeners: Set<Listener>;
   /** Told when the channel is lost or subscribed again: messages may have been missed. */
@@ -27,6 +30,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   private readonly channels = new Map<string, Channel>();
   /** Moves on every connect and disconnect of the subscriber, so that a SUBSCRIBE answered for an older connection counts for nothing. */
   private connection = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
   readonly prefix: string;
   /** The subscriber's CLIENT SETNAME, to find it in CLIENT LIST. */
   readonly subscriberName = `gatehouse-sub-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -54,11 +58,32 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
     await Promise.allSettled([this.client.connect(), this.subscriber.connect()]);
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.heartbeat);
     await Promise.allSettled([this.client.quit(), this.subscriber.quit()]);
+  }
+
+  /**
+   * A subscriber only listens, so a connection lost without a word (a dead peer, a dropped NAT entry) would go
+   * unnoticed for minutes while its channels claim to be live. It is asked to answer a PING; if it does not within
+   * HEARTBEAT_TIMEOUT_MS it is dropped and opened again, and its channels go through a loss and a return.
+   */
+  private beat(): void {
+    if (this.subscriber.status !== 'ready' || this.channels.size === 0) return;
+    const connection = this.connection;
+    const timeout = setTimeout(() => {
+      if (connection !== this.connection) return;
+      this.logger.warn(`redis: the subscriber did not answer a PING within ${HEARTBEAT_TIMEOUT_MS} ms; reconnecting`);
+      this.subscriber.disconnect(true);
+    }, HEARTBEAT_TIMEOUT_MS).unref();
+    this.subscriber.ping().then(
+      () => clearTimeout(timeout),
+      () => undefined,
+    );
   }
 
   key(...parts: string[]): string {

@@ -18,6 +18,15 @@ BEGIN
 END
 $$;
 
+-- A TRUNCATE names no org: every replica forgets everything.
+CREATE FUNCTION "gatehouse_notify_data_truncate"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('gatehouse_data_changes', '*');
+  RETURN NULL;
+END
+$$;
+
 CREATE TRIGGER "gateways_notify_data_change" AFTER INSERT OR UPDATE OR DELETE ON "gateways"
   FOR EACH ROW EXECUTE FUNCTION "gatehouse_notify_data_change"();
 
@@ -43,3 +52,14 @@ CREATE TRIGGER "agents_notify_data_change" AFTER INSERT OR DELETE ON "agents"
 CREATE TRIGGER "agents_notify_data_update" AFTER UPDATE ON "agents"
   FOR EACH ROW WHEN (OLD."name" IS DISTINCT FROM NEW."name")
   EXECUTE FUNCTION "gatehouse_notify_data_change"();
+
+CREATE TRIGGER "gateways_notify_data_truncate" AFTER TRUNCATE ON "gateways"
+  FOR EACH STATEMENT EXECUTE FUNCTION "gatehouse_notify_data_truncate"();
+CREATE TRIGGER "policies_notify_data_truncate" AFTER TRUNCATE ON "policies"
+  FOR EACH STATEMENT EXECUTE FUNCTION "gatehouse_notify_data_truncate"();
+CREATE TRIGGER "connectors_notify_data_truncate" AFTER TRUNCATE ON "connectors"
+  FOR EACH STATEMENT EXECUTE FUNCTION "gatehouse_notify_data_truncate"();
+CREATE TRIGGER "connector_tools_notify_data_truncate" AFTER TRUNCATE ON "connector_tools"
+  FOR EACH STATEMENT EXECUTE FUNCTION "gatehouse_notify_data_truncate"();
+CREATE TRIGGER "agents_notify_data_truncate" AFTER TRUNCATE ON "agents"
+  FOR EACH STATEMENT EXECUTE FUNCTION "gatehouse_notify_data_truncate"();
