@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataChangeFeed } from '@gatehouse/db';
 import { RedisService } from '@gatehouse/redis';
-import { baseUrl, bearer, connectMcp, createApiKey, createOrg, createStdioGateway, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+import { baseUrl, bearer, connectMcp, createApiKey, createOrg, createStdioGateway, startTcpProxy, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 /**
  * The data plane keeps what it reads (gateways, catalogs, policies, agents, sessions, credentials) per replica until
@@ -234,14 +234,31 @@ describe('data-plane caches across api processes', () => {
     expect(await eventually(() => Promise.resolve(feed.live), true)).toBe(true);
   }, 30_000);
 
+  it('never goes live behind something that drops notifications (a transaction-mode pooler), and reads the database every time', async () => {
+    const proxy = await startTcpProxy(new URL(a.env.DATABASE_URL), { dropPgNotifications: true });
+    const c = await startTestApp({ DATABASE_URL: proxy.url }, { migrate: false });
+    try {
+      const { policyId, key } = await orgWithDefaultPolicy();
+      expect(await decision(c, key)).toBe('allow');
+      await untold(`UPDATE policies SET default_action = 'deny' WHERE id = $1`, [policyId]);
+      expect(await decision(c, key)).toBe('deny');
+      // LISTEN succeeded through the proxy; only the echo it never hears keeps the feed from going live.
+      await pause(1000);
+      expect(c.app.get(DataChangeFeed).live).toBe(false);
+    } finally {
+      await c.close();
+      await proxy.close();
+    }
+  }, 30_000);
+
   it('reconnects a Redis subscriber that stops answering, and its channels go through a loss and a return', async () => {
     const service = b.app.get(RedisService);
     expect(await eventually(() => Promise.resolve(service.isLive('credentials:invalidate')), true)).toBe(true);
     const before = await subscriberId(b);
     // The socket stays open but nothing more is read from it, as with a peer that went away silently.
     (service as unknown as { subscriber: { stream: { pause(): void } } }).subscriber.stream.pause();
-    expect(await eventually(() => Promise.resolve(service.isLive('credentials:invalidate')), false, 15_000)).toBe(false);
+    expect(await eventually(() => Promise.resolve(service.isLive('credentials:invalidate')), false, 20_000)).toBe(false);
     const back = async () => (await subscriberId(b)) !== before && service.isLive('credentials:invalidate');
     expect(await eventually(back, true)).toBe(true);
-  }, 30_000);
+  }, 40_000);
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { baseUrl, bearer, connectMcp, createApiKey, createOrg, createStdioGateway, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
+import { baseUrl, bearer, connectMcp, createApiKey, createOrg, createStdioGateway, startTcpProxy, startTestApp, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 /**
  * notifications/cancelled is its own POST, so it may reach another api
@@ -56,7 +55,7 @@ describe('data plane: cancellation across api processes', () => {
 
   it('a client gone while its session was still being looked up gets nothing run for it', async () => {
     // The third api process reaches Redis through a proxy that can hold its commands.
-    const proxy = await holdingProxy(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
+    const proxy = await startTcpProxy(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
     const c = await startTestApp({ STDIO_ALLOWLIST: process.execPath, REDIS_URL: proxy.url }, { migrate: false });
     try {
       const o = await createOrg(a);
@@ -91,7 +90,7 @@ describe('data plane: cancellation across api processes', () => {
   it('a cancellation that arrives while the call is still being decided stops it before it reaches the upstream', async () => {
     // The gateway decides a tools/call (catalog, policy) before the MCP server dispatches it. A fourth api process
     // reaches Postgres through a proxy that can hold its queries, so that deciding waits; the cancellation arrives then.
-    const proxy = await holdingProxy(new URL(process.env.DATABASE_URL!));
+    const proxy = await startTcpProxy(new URL(process.env.DATABASE_URL!));
     const d = await startTestApp({ STDIO_ALLOWLIST: process.execPath, DATABASE_URL: proxy.url }, { migrate: false });
     try {
       const o = await createOrg(a);
@@ -167,44 +166,4 @@ function postMcp(
     body: JSON.stringify(message),
     signal: opts.signal,
   });
-}
-
-/** A TCP proxy (to Redis or Postgres) whose client-to-server direction can be held (commands queue, in order) and released. */
-async function holdingProxy(target: URL): Promise<{ url: string; hold(): void; release(): void; close(): Promise<void> }> {
-  let held = false;
-  const queued: (() => void)[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432)), target.hostname);
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => {
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.on('data', (chunk: Buffer) => (held ? queued.push(() => outbound.write(chunk)) : outbound.write(chunk)));
-    outbound.pipe(inbound);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    hold: () => {
-      held = true;
-    },
-    release: () => {
-      held = false;
-      for (const send of queued.splice(0)) send();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

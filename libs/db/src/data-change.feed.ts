@@ -44,7 +44,8 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
   private started = false;
   private stopped = false;
   private complained = false;
-  private readonly awaitedBeats = new Map<string, NodeJS.Timeout>();
+  /** Echoes this process is waiting for, by payload. */
+  private readonly awaitedEchoes = new Map<string, () => void>();
   private waiters: (() => void)[] = [];
   live = false;
 
@@ -76,6 +77,8 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // LISTEN and the heartbeat's pg_notify on a half-open socket must fail, not wait for TCP to give up.
+      query_timeout: HEARTBEAT_TIMEOUT_MS,
     });
     this.client = client;
     client.on('notification', (n) => {
@@ -86,6 +89,9 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
     try {
       await client.connect();
       await client.query(`LISTEN ${DATA_CHANGE_CHANNEL}`);
+      // Live only once a notification has come back on this connection: LISTEN also succeeds through a pooler that
+      // never delivers one.
+      await this.echo(client);
     } catch (err) {
       this.lost(client, err as Error);
       return;
@@ -98,33 +104,34 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
     // Anything kept before this point may have missed a change; from here on, every change is heard.
     this.reset();
     for (const resolve of this.waiters.splice(0)) resolve();
-    this.heartbeat = setInterval(() => this.beat(client), HEARTBEAT_MS).unref();
+    this.heartbeat = setInterval(() => void this.echo(client).catch((err: unknown) => this.lost(client, err as Error)), HEARTBEAT_MS).unref();
   }
 
   private heard(payload: string): void {
     if (payload.startsWith(HEARTBEAT_PREFIX)) {
-      // This process's own beat is answered; another replica's is none of its business.
-      clearTimeout(this.awaitedBeats.get(payload));
-      this.awaitedBeats.delete(payload);
+      // This process's own echo is answered; another replica's is none of its business.
+      this.awaitedEchoes.get(payload)?.();
       return;
     }
     if (payload === EVERYTHING) this.reset();
     else for (const l of this.listeners) l.changed(payload);
   }
 
-  /** Signals the channel and expects to hear it back: proves the connection, and that notifications are delivered on it. */
-  private beat(client: pg.Client): void {
+  /** Signals the channel and waits to hear it back: proves the connection, and that notifications are delivered on it. */
+  private echo(client: pg.Client): Promise<void> {
     const payload = `${HEARTBEAT_PREFIX}${process.pid}:${randomUUID()}`;
-    const fail = (err: Error) => {
-      clearTimeout(this.awaitedBeats.get(payload));
-      this.awaitedBeats.delete(payload);
-      this.lost(client, err);
-    };
-    this.awaitedBeats.set(
-      payload,
-      setTimeout(() => fail(new Error(`its own notification did not come back within ${HEARTBEAT_TIMEOUT_MS} ms`)), HEARTBEAT_TIMEOUT_MS).unref(),
-    );
-    client.query('SELECT pg_notify($1, $2)', [DATA_CHANGE_CHANNEL, payload]).catch((err: unknown) => fail(err as Error));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new Error(`its own notification did not come back within ${HEARTBEAT_TIMEOUT_MS} ms`)), HEARTBEAT_TIMEOUT_MS);
+      timer.unref();
+      const settle = (err?: Error) => {
+        clearTimeout(timer);
+        this.awaitedEchoes.delete(payload);
+        if (err) reject(err);
+        else resolve();
+      };
+      this.awaitedEchoes.set(payload, () => settle());
+      client.query('SELECT pg_notify($1, $2)', [DATA_CHANGE_CHANNEL, payload]).catch((err: unknown) => settle(err as Error));
+    });
   }
 
   private lost(client: pg.Client, err: Error): void {
@@ -143,13 +150,18 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
     this.client = undefined;
     this.live = false;
     clearInterval(this.heartbeat);
-    for (const timer of this.awaitedBeats.values()) clearTimeout(timer);
-    this.awaitedBeats.clear();
     if (!client) return;
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
-    // A half-open socket can keep end() waiting; shutdown does not wait for it longer than this.
-    await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, END_TIMEOUT_MS).unref())]);
+    // A half-open socket can keep end() waiting: after END_TIMEOUT_MS it is destroyed instead.
+    const ended = await Promise.race([
+      client.end().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((r) => setTimeout(() => r(false), END_TIMEOUT_MS).unref()),
+    ]);
+    if (!ended) client.connection.stream.destroy();
   }
 
   private reset(): void {

@@ -4,3 +4,4 @@ export * from './upstreams.js';
 export * from './test-database.js';
 export * from './mcp-client.js';
 export * from './approval-links.js';
+export * from './tcp-proxy.js';

@@ -1,0 +1,71 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export interface TcpProxy {
+  /** `target` with its host and port pointing at the proxy. */
+  url: string;
+  /** Holds what clients send from now on (queries wait), until release. */
+  hold(): void;
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's NotificationResponse ('A'): what a transaction-mode pooler never passes on. */
+const PG_NOTIFICATION = 0x41;
+
+/**
+ * A TCP proxy in front of Postgres or Redis that can hold the client's bytes
+ * (a server that stops answering) and, for Postgres, drop the notifications
+ * the server sends (a pooler that does not carry LISTEN).
+ */
+export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: boolean } = {}): Promise<TcpProxy> {
+  let held = false;
+  const queued: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((inbound) => {
+    const outbound = connect(Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432)), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.on('data', (chunk: Buffer) => (held ? queued.push(() => outbound.write(chunk)) : outbound.write(chunk)));
+    if (!opts.dropPgNotifications) {
+      outbound.pipe(inbound);
+      return;
+    }
+    // Every message from the server is a type byte and a length that counts itself; whole messages are passed on.
+    let pending = Buffer.alloc(0);
+    outbound.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 5) {
+        const end = 1 + pending.readInt32BE(1);
+        if (pending.length < end) break;
+        if (pending[0] !== PG_NOTIFICATION) inbound.write(pending.subarray(0, end));
+        pending = pending.subarray(end);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    hold: () => {
+      held = true;
+    },
+    release: () => {
+      held = false;
+      for (const send of queued.splice(0)) send();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
