@@ -67,6 +67,14 @@ describe('data-plane caches across api processes', () => {
     return (res.body as { decision: string }).decision;
   };
 
+  it('says on /metrics whether the caches hear their feeds', async () => {
+    await b.app.get(DataChangeFeed).whenLive();
+    expect(await eventually(() => Promise.resolve(b.app.get(RedisService).isLive('credentials:invalidate')), true)).toBe(true);
+    const metrics = (await b.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^gatehouse_change_feed_live 1$/m);
+    expect(metrics).toMatch(/^gatehouse_pubsub_channel_live\{channel="credentials:invalidate"\} 1$/m);
+  });
+
   it('keeps a policy past the old one-second bound, and takes a change made on the other process at once', async () => {
     await Promise.all([a, b].map((t) => t.app.get(DataChangeFeed).whenLive()));
     const { org, policyId, key } = await orgWithDefaultPolicy();
@@ -245,6 +253,7 @@ describe('data-plane caches across api processes', () => {
       // LISTEN succeeded through the proxy; only the echo it never hears keeps the feed from going live.
       await pause(1000);
       expect(c.app.get(DataChangeFeed).live).toBe(false);
+      expect((await c.http.get('/metrics').expect(200)).text).toMatch(/^gatehouse_change_feed_live 0$/m);
     } finally {
       await c.close();
       await proxy.close();

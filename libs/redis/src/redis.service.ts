@@ -95,6 +95,11 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     return this.channels.get(this.key(channel))?.live ?? false;
   }
 
+  /** Every channel this process listens on (without the key prefix), and whether it is live. */
+  channelLiveness(): [string, boolean][] {
+    return [...this.channels].map(([full, channel]) => [full.slice(this.prefix.length), channel.live]);
+  }
+
   /** Resolves once the subscription has answered on the current connection; rejects if it fails (Redis down). */
   async subscribe(channel: string, listener: Listener, onReset?: () => void): Promise<void> {
     const full = this.key(channel);
