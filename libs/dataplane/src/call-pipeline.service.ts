@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApprovalsService, standingReason, type Approval, type HoldOutcome } from '@gatehouse/approvals';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { ChangeAwareCache, newId, RateLimitedError } from '@gatehouse/common';
+import { newId, RateLimitedError, type ChangeAwareCache } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import { DataChangeFeed } from '@gatehouse/db';
@@ -80,7 +80,7 @@ export class CallPipelineService {
     changes: DataChangeFeed,
     @Inject(APP_CONFIG) private readonly env: Env,
   ) {
-    this.agentNames = new ChangeAwareCache(changes, env.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
+    this.agentNames = changes.cache();
   }
 
   async listTools(ctx: CallContext): Promise<CatalogTool[]> {

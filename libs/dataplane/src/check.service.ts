@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ChangeAwareCache, newId } from '@gatehouse/common';
-import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { Injectable } from '@nestjs/common';
+import { newId, type ChangeAwareCache } from '@gatehouse/common';
 import { DataChangeFeed } from '@gatehouse/db';
 import { ApprovalsService, standingReason, type Approval } from '@gatehouse/approvals';
 import { AuditLogWriter } from '@gatehouse/audit';
@@ -43,9 +42,8 @@ export class CheckService {
     private readonly repo: DataplaneRepository,
     private readonly approvals: ApprovalsService,
     changes: DataChangeFeed,
-    @Inject(APP_CONFIG) env: Env,
   ) {
-    this.connectorIds = new ChangeAwareCache(changes, env.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
+    this.connectorIds = changes.cache();
   }
 
   async check(p: Principal, req: CheckRequest, gateway: GatewaySelector): Promise<CheckVerdict> {

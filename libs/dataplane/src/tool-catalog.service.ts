@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ChangeAwareCache, DomainError } from '@gatehouse/common';
-import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { Injectable } from '@nestjs/common';
+import { DomainError, type ChangeAwareCache } from '@gatehouse/common';
 import { DataChangeFeed } from '@gatehouse/db';
 import { GatewaysService, type Gateway, type GuardrailsConfig, type ServerEntry } from '@gatehouse/gateways';
 import { evaluateGuardrails } from '@gatehouse/guardrails';
@@ -55,12 +54,10 @@ export class ToolCatalogService {
     private readonly gatewaysService: GatewaysService,
     private readonly repo: DataplaneRepository,
     changes: DataChangeFeed,
-    @Inject(APP_CONFIG) env: Env,
   ) {
-    const ttlMs = env.DATA_PLANE_CACHE_TTL_SECONDS * 1000;
-    this.gateways = new ChangeAwareCache(changes, ttlMs);
-    this.catalogs = new ChangeAwareCache(changes, ttlMs);
-    this.gatewayPolicies = new ChangeAwareCache(changes, ttlMs);
+    this.gateways = changes.cache();
+    this.catalogs = changes.cache();
+    this.gatewayPolicies = changes.cache();
   }
 
   async resolveGateway(orgId: string, selector: GatewaySelector): Promise<Gateway> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { ChangeFeed, ChangeListener } from '@gatehouse/common';
+import { ChangeAwareCache, type ChangeFeed, type ChangeListener } from '@gatehouse/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 
 /** The channel the `gatehouse_notify_data_change` trigger (migration `…_data_change_notify`) signals, with the row's org id. */
@@ -57,6 +57,11 @@ export class DataChangeFeed implements ChangeFeed, OnModuleDestroy {
       this.started = true;
       void this.connect();
     }
+  }
+
+  /** A cache kept until its org changes (keys `<orgId>:…`), with DATA_PLANE_CACHE_TTL_SECONDS as the backstop. */
+  cache<V>(): ChangeAwareCache<V> {
+    return new ChangeAwareCache<V>(this, this.config.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
   }
 
   /** Resolves once changes are being received (for tests and benches; callers never need to wait). */

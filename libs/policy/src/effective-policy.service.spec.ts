@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ManualChangeFeed } from '@gatehouse/common';
+import { ChangeAwareCache, ManualChangeFeed } from '@gatehouse/common';
 import type { DataChangeFeed } from '@gatehouse/db';
 import { EffectivePolicyService } from './effective-policy.service.js';
 import type { PolicyStoreRepository, StoredPolicyRef } from './policy-store.repository.js';
@@ -26,7 +26,8 @@ function store() {
 }
 
 function service(repo: PolicyStoreRepository, feed = new ManualChangeFeed()): EffectivePolicyService {
-  return new EffectivePolicyService(repo, feed as unknown as DataChangeFeed, { DATA_PLANE_CACHE_TTL_SECONDS: 300 });
+  const changes = { cache: () => new ChangeAwareCache(feed, 300_000) } as unknown as DataChangeFeed;
+  return new EffectivePolicyService(repo, changes);
 }
 
 const ref = (id: string): StoredPolicyRef => ({ document: { id, name: id, rules: [], default_action: 'deny' }, version: `v-${id}` });

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChangeAwareCache } from '@gatehouse/common';
-import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { Injectable, Logger } from '@nestjs/common';
+import type { ChangeAwareCache } from '@gatehouse/common';
 import { DataChangeFeed } from '@gatehouse/db';
 import { compilePolicy, InvalidPolicyError, type CompiledPolicy } from './policy.compile.js';
 import { PolicyStoreRepository, type StoredPolicyRef } from './policy-store.repository.js';
@@ -21,9 +20,8 @@ export class EffectivePolicyService {
   constructor(
     private readonly store: PolicyStoreRepository,
     changes: DataChangeFeed,
-    @Inject(APP_CONFIG) env: Pick<Env, 'DATA_PLANE_CACHE_TTL_SECONDS'>,
   ) {
-    this.lookups = new ChangeAwareCache(changes, env.DATA_PLANE_CACHE_TTL_SECONDS * 1000);
+    this.lookups = changes.cache();
   }
 
   async resolve(orgId: string, ids: { credentialPolicyId: string | null; gatewayPolicyId: string | null }): Promise<CompiledPolicy | null> {

@@ -111,7 +111,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     }
     entry.listeners.add(listener);
     if (onReset) entry.resets.add(onReset);
-    // A channel added while the subscriber is not ready is subscribed by the 'ready' handler.
+    // Sent now (queued by ioredis until connected); the 'ready' handler subscribes every channel again on each connect.
     if (added || !entry.live) await this.subscribeOn(full);
   }
 
@@ -122,7 +122,9 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
    */
   feed(channel: string): ChangeFeed {
     const watchers: ChangeListener[] = [];
-    const isLive = () => this.isLive(channel);
+    // Read on every cached lookup (a session per MCP message): the prefixed name is built once.
+    const full = this.key(channel);
+    const isLive = () => this.channels.get(full)?.live ?? false;
     let subscribed = false;
     return {
       get live() {
