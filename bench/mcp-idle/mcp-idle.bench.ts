@@ -1,16 +1,18 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mcpClient as client, startEchoGateway } from '../common/echo-gateway.js';
+import { mcpClient as client, startEchoGateway, warmUp } from '../common/echo-gateway.js';
 import { percentile } from '../common/harness.js';
 
 /**
  * tools/call of server-everything's `echo` after a pause, as an agent makes
  * it between two turns of its model: through the gateway and directly, each
  * call after `idle-ms` of quiet for every process. mcp-proxy measures calls
- * back to back, where every cache and connection is warm.
- * Usage: npm run build && node dist/bench/mcp-idle/mcp-idle.bench.js [calls-per-side] [idle-ms]
+ * back to back, where every cache and connection is warm. Both sides are
+ * first warmed up (`warm-up-calls` per side, see warmUp), as a gateway in service is.
+ * Usage: npm run build && node dist/bench/mcp-idle/mcp-idle.bench.js [calls-per-side] [idle-ms] [warm-up-calls]
  */
 const calls = Number(process.argv[2] ?? 6);
 const idleMs = Number(process.argv[3] ?? 11_000);
+const warmUpCalls = Number(process.argv[4] ?? 5000);
 const setup = await startEchoGateway();
 
 async function afterPause(c: Client, tool: string, i: number): Promise<number> {
@@ -21,6 +23,7 @@ async function afterPause(c: Client, tool: string, i: number): Promise<number> {
 }
 
 try {
+  await warmUp(setup, warmUpCalls);
   const direct = await client(setup.upstreamUrl);
   const viaGateway = await client(setup.gatewayUrl, { Authorization: `Bearer ${setup.key}` });
   for (let i = 0; i < 50; i++) {
@@ -42,6 +45,7 @@ try {
         bench: 'mcp-idle',
         idle_ms: idleMs,
         calls_per_side: calls,
+        warm_up_calls_per_side: warmUpCalls,
         direct_ms: d.map(f),
         gateway_ms: g.map(f),
         added_p50_ms: f(percentile(sorted(g), 50) - percentile(sorted(d), 50)),

@@ -1,14 +1,17 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mcpClient as client, startEchoGateway } from '../common/echo-gateway.js';
+import { mcpClient as client, startEchoGateway, warmUp } from '../common/echo-gateway.js';
 import { percentile, processCpuSeconds } from '../common/harness.js';
 
 /**
  * tools/call of server-everything's `echo` through the gateway against the
  * same upstream called directly, in one run, at concurrency 1 and 32.
- * Usage: npm run build && node dist/bench/mcp-proxy/mcp-proxy.bench.js [calls-at-c1] [seconds-at-c32]
+ * Both sides are first warmed up (`warm-up-calls` per side at c=8, see
+ * warmUp): what is measured is a gateway in service, not one still compiling.
+ * Usage: npm run build && node dist/bench/mcp-proxy/mcp-proxy.bench.js [calls-at-c1] [seconds-at-c32] [warm-up-calls]
  */
 const callsC1 = Number(process.argv[2] ?? 2000);
 const secondsC32 = Number(process.argv[3] ?? 10);
+const warmUpCalls = Number(process.argv[4] ?? 5000);
 const setup = await startEchoGateway({ DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '10000000', DATA_PLANE_RATE_LIMIT_PER_ORG: '10000000' });
 const { server, upstream, upstreamUrl, gatewayUrl, key } = setup;
 
@@ -37,6 +40,7 @@ async function throughput(clients: Client[], tool: string, seconds: number): Pro
 }
 
 try {
+  await warmUp(setup, warmUpCalls);
   const direct = await client(upstreamUrl);
   const viaGateway = await client(gatewayUrl, { Authorization: `Bearer ${key}` });
   await latencies(direct, 200, 'echo');
@@ -77,6 +81,7 @@ try {
     JSON.stringify(
       {
         bench: 'mcp-proxy',
+        warm_up_calls_per_side: warmUpCalls,
         concurrency_1: {
           calls: d.length,
           direct_ms: { p50: f(percentile(d, 50)), p99: f(percentile(d, 99)) },
