@@ -40,6 +40,7 @@ describe('data plane: /mcp/:orgSlug', () => {
       toolsFile,
       JSON.stringify([
         { name: 'echo', description: 'Echoes its arguments', inputSchema: schema },
+        { name: 'echo_structured', description: 'Echoes its arguments as structured content', inputSchema: schema },
         { name: 'send_email', description: 'Sends an email', inputSchema: schema },
         { name: 'crash', description: 'Dies mid-call', inputSchema: schema },
         { name: 'hang', description: 'Never answers', inputSchema: schema },
@@ -75,7 +76,7 @@ describe('data plane: /mcp/:orgSlug', () => {
     const { client } = await connectMcp(t, org.slug, agentKey);
     await client.ping();
     const names = (await client.listTools()).tools.map((x) => x.name).sort();
-    expect(names).toEqual(['everything__echo', 'everything__get-sum', 'local__crash', 'local__echo', 'local__hang', 'local__send_email']);
+    expect(names).toEqual(['everything__echo', 'everything__get-sum', 'local__crash', 'local__echo', 'local__echo_structured', 'local__hang', 'local__send_email']);
     await client.close();
   });
 
@@ -156,6 +157,25 @@ describe('data plane: /mcp/:orgSlug', () => {
     expect(text(res)).not.toContain('jane.doe@example.com');
     expect(text(res)).toContain('[REDACTED');
     await client.close();
+  });
+
+  it('redacts PII in structured content too, and the audit says where', async () => {
+    const { client } = await connectMcp(t, org.slug, agentKey);
+    const res = (await client.callTool({ name: 'local__echo_structured', arguments: { text: 'mail jane.doe@example.com now' } })) as CallToolResult;
+    expect(res.isError).toBeFalsy();
+    expect(JSON.stringify(res)).not.toContain('jane.doe@example.com');
+    expect(res.structuredContent).toEqual({ tool: 'echo_structured', args: { text: expect.stringMatching(/^mail \[REDACTED[^\]]*\] now$/) } });
+    await client.close();
+    // The outcome (and with it the output findings) is written after the answer.
+    let entry: { success: boolean | null; guardrail_findings: unknown } | undefined;
+    for (let i = 0; i < 50 && (entry?.success ?? null) === null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const audit = await t.http.get('/api/audit?limit=1000').set(bearer(org.ownerKey)).expect(200);
+      entry = (audit.body as { entries: { tool_name: string; success: boolean | null; guardrail_findings: unknown }[] }).entries.find((e) => e.tool_name === 'echo_structured');
+    }
+    expect(entry).toEqual(
+      expect.objectContaining({ success: true, guardrail_findings: expect.arrayContaining([{ detector: 'pii', kind: 'email', path: '$.structuredContent.args.text' }]) }),
+    );
   });
 
   it('denies by policy with the reason, as an MCP error result', async () => {

@@ -253,13 +253,15 @@ export class CallPipelineService {
       return errorResult(`Upstream ${tool.connector.name} failed (${code}): ${(err as Error).message}`);
     }
 
-    const output = tool.output?.enabled ? evaluateGuardrails(result.content, tool.output) : null;
+    // Everything the agent will read is screened: the content blocks and, where the upstream sends it, the same
+    // answer as structured data (the built-in Postgres connector sends its rows in both).
+    const output = tool.output?.enabled ? evaluateGuardrails(screened(result), tool.output) : null;
     const findings = [...(input?.findings ?? []), ...(output?.findings ?? [])];
     if (output?.action === 'block') {
       void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: 'output_blocked', findings: summarize(findings) });
       return errorResult(`Blocked by output guardrail (${(output.blocked_by ?? []).join(', ')}): the upstream's answer was withheld.`);
     }
-    if (output?.action === 'redact') result = { ...result, content: output.redacted as CallToolResult['content'] };
+    if (output?.action === 'redact') result = { ...result, ...(output.redacted as Screened) };
     void this.audit.complete({
       id: base.id,
       durationMs: elapsed(),
@@ -481,6 +483,12 @@ function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved
 }
 
 /** Findings without positions of secrets: detector, kind and where, never the text. */
+/** The parts of a tool's answer that reach the agent, as one value: findings are located at `$.content…` or `$.structuredContent…`. */
+type Screened = Pick<CallToolResult, 'content' | 'structuredContent'>;
+function screened(result: CallToolResult): Screened {
+  return result.structuredContent === undefined ? { content: result.content } : { content: result.content, structuredContent: result.structuredContent };
+}
+
 function summarize(findings: Finding[]): { detector: string; kind: string; path: string }[] {
   return findings.slice(0, 50).map((f) => ({ detector: f.detector, kind: f.kind, path: f.path }));
 }
