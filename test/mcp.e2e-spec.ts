@@ -266,6 +266,8 @@ describe('data plane: fail closed', () => {
     callLog: string;
     calls(): string[];
     auditOffline(offline: boolean): Promise<unknown>;
+    /** A statement on the api's database, as its owner. */
+    sql(statement: string): Promise<unknown>;
   }
 
   /**
@@ -293,9 +295,11 @@ describe('data plane: fail closed', () => {
         calls,
         auditOffline: (offline) =>
           admin.query(offline ? 'ALTER TABLE audit_entries RENAME TO audit_entries_offline' : 'ALTER TABLE audit_entries_offline RENAME TO audit_entries'),
+        sql: (statement) => admin.query(statement),
       });
     } finally {
       await admin.query('ALTER TABLE IF EXISTS audit_entries_offline RENAME TO audit_entries').catch(() => undefined);
+      await admin.query('ALTER TABLE IF EXISTS gateways_offline RENAME TO gateways').catch(() => undefined);
       await admin.end().catch(() => undefined);
       await t.close();
       const drop = new pg.Client({ connectionString: process.env.DATABASE_URL!.replace(/\/[^/]+$/, '/postgres') });
@@ -368,4 +372,22 @@ describe('data plane: fail closed', () => {
         expect(await consumedAt(checkApproval)).not.toBeNull();
       },
     ), 60_000);
+
+  it('answers a check 500 when the gateway it names cannot be read, rather than without the gateway’s policy', () =>
+    withOfflineableAudit('gatewayread', {}, { name: 'open', is_default: true, default_action: 'allow', rules: [] }, async ({ t, org, key, sql }) => {
+      const deny = await t.http.post('/api/policies').set(bearer(org.ownerKey)).send({ name: 'closed', default_action: 'deny', rules: [] }).expect(201);
+      await t.http
+        .post('/api/gateways')
+        .set(bearer(org.ownerKey))
+        .send({ saved_name: 'guarded', servers_config: { servers: [{ saved_name: 'local', server_version: 'v1' }] }, policy_id: (deny.body as { id: string }).id })
+        .expect(201);
+      const check = (gateway: string) => t.http.post('/v1/check').set(bearer(key)).set('X-MCP-Gateway', gateway).send({ serverName: 'local', toolName: 'echo' });
+      expect((await check('main').expect(200)).body).toMatchObject({ decision: 'allow' });
+      await sql('ALTER TABLE gateways RENAME TO gateways_offline');
+      const refused = await check('guarded');
+      expect(refused.status).toBe(500);
+      expect(refused.body).toEqual({ error: expect.objectContaining({ code: 'internal_error' }) });
+      await sql('ALTER TABLE gateways_offline RENAME TO gateways');
+      expect((await check('guarded').expect(200)).body).toMatchObject({ decision: 'deny', reason: expect.stringContaining('closed') });
+    }), 60_000);
 });

@@ -51,7 +51,8 @@ export class CheckService {
     // The limit's Redis round trip overlaps the lookups; it is settled before anything is written.
     const limited = this.pipeline.rateLimit(p);
     limited.catch(() => undefined);
-    const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, gateway).catch(() => null);
+    // A gateway that does not exist has no policy; one that cannot be read fails the check (500), never falls back to the org's.
+    const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, gateway);
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId });
     const agent = await this.pipeline.agentOf(p);
     let verdict: Verdict = evaluate(policy, {
