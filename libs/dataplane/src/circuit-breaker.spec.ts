@@ -6,16 +6,40 @@ describe('CircuitBreaker', () => {
     const b = new CircuitBreaker(3, 1000);
     for (let i = 0; i < 3; i++) {
       expect(b.allow('c', 0)).toBe(true);
-      b.failure('c', 0);
+      expect(b.failure('c', 0)).toBe(i === 2);
     }
     expect(b.allow('c', 500)).toBe(false);
     expect(b.allow('c', 1500)).toBe(true); // trial
     expect(b.allow('c', 1500)).toBe(false); // only one trial at a time
-    b.failure('c', 1500);
+    expect(b.failure('c', 1500)).toBe(true);
     expect(b.allow('c', 2000)).toBe(false);
     expect(b.allow('c', 2600)).toBe(true);
     b.success('c');
     expect(b.allow('c', 2600)).toBe(true);
     expect(b.allow('other', 0)).toBe(true);
+  });
+
+  it('lets a new trial out when the last one was cancelled, or is still out after a cool-down', () => {
+    const b = new CircuitBreaker(1, 1000);
+    b.failure('c', 0);
+    expect(b.allow('c', 1000)).toBe(true); // trial
+    expect(b.allow('c', 1100)).toBe(false);
+    b.release('c'); // its agent cancelled it
+    expect(b.allow('c', 1100)).toBe(true); // the next trial
+    expect(b.allow('c', 1500)).toBe(false);
+    expect(b.allow('c', 2099)).toBe(false);
+    expect(b.allow('c', 2100)).toBe(true); // the previous trial never ended: another goes out
+    b.success('c');
+    expect(b.allow('c', 2100)).toBe(true);
+  });
+
+  it('release on a closed breaker changes nothing', () => {
+    const b = new CircuitBreaker(2, 1000);
+    b.release('c');
+    expect(b.failure('c', 0)).toBe(false);
+    b.release('c');
+    expect(b.allow('c', 0)).toBe(true);
+    expect(b.failure('c', 0)).toBe(true);
+    expect(b.allow('c', 10)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import { createTransport, UpstreamHttpError, type ConnectorConfig } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -9,11 +9,28 @@ type McpConfig = Exclude<ConnectorConfig, { type: 'postgresql' }>;
 
 export class UpstreamUnavailable extends Error {
   constructor(
-    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_error',
+    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_rejected' | 'upstream_error',
     message: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * How a tools/call that threw ended. The SDK rejects with an McpError carrying
+ * the upstream's own code when the upstream answered with a JSON-RPC error,
+ * and with ConnectionClosed or RequestTimeout when it did not answer; anything
+ * else is the transport failing.
+ */
+export function classify(err: unknown, signal: AbortSignal): 'cancelled' | 'answered' | 'timeout' | 'transport' {
+  if (signal.aborted) return 'cancelled';
+  if (err instanceof McpError) {
+    const code = err.code as ErrorCode;
+    if (code === ErrorCode.RequestTimeout) return 'timeout';
+    if (code !== ErrorCode.ConnectionClosed) return 'answered';
+    return 'transport';
+  }
+  return /timed? ?out/i.test((err as Error).message) ? 'timeout' : 'transport';
 }
 
 interface PooledClient {
@@ -68,9 +85,26 @@ export class UpstreamPool implements OnApplicationShutdown {
         this.breaker.success(connectorId);
         return result;
       } catch (err) {
-        const message = (err as Error).message;
-        if (signal.aborted) throw new UpstreamUnavailable('upstream_error', 'call cancelled');
-        // A failed transport poisons the session; a tool error does not reach here (it is a result).
+        const message = (err as Error).message.split('\n')[0].slice(0, 200);
+        const failure = classify(err, signal);
+        if (failure === 'cancelled') {
+          // Says nothing about the upstream; the session stays (the SDK told the upstream to stop).
+          this.breaker.release(connectorId);
+          throw new UpstreamUnavailable('upstream_error', 'call cancelled');
+        }
+        if (failure === 'answered') {
+          // The upstream is alive and refused this call (unknown tool, invalid arguments…): one agent's bad calls
+          // neither end the session other calls share nor trip the connector's breaker for the whole org.
+          this.breaker.success(connectorId);
+          throw new UpstreamUnavailable('upstream_rejected', `upstream refused the call: ${message}`);
+        }
+        if (failure === 'timeout') {
+          // The SDK has sent notifications/cancelled; the session is kept for the calls in flight on it (for stdio, the
+          // process) unless the upstream keeps timing out, in which case the trial after the cool-down starts afresh.
+          if (this.breaker.failure(connectorId)) await this.drop(key);
+          throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer within ${timeoutMs} ms`);
+        }
+        // A failed transport poisons the session.
         await this.drop(key);
         // The upstream forgot the session (it restarted, or expired it) and processed nothing: a new session, once.
         if (attempt === 1 && err instanceof UpstreamHttpError && err.sessionLost) {
@@ -78,8 +112,7 @@ export class UpstreamPool implements OnApplicationShutdown {
           continue;
         }
         this.breaker.failure(connectorId);
-        if (/timed? ?out/i.test(message)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer within ${timeoutMs} ms`);
-        throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message.split('\n')[0].slice(0, 200)}`);
+        throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message}`);
       }
     }
   }
