@@ -56,6 +56,24 @@ describe('POST /v1/check', () => {
     await t.http.post('/v1/check').set(bearer(reader)).send({ serverName: 'a', toolName: 'b' }).expect(403);
   });
 
+  it('rate-limits per org: one credential using up the org’s limit leaves the others 429', async () => {
+    const limited = await startTestApp({ DATA_PLANE_RATE_LIMIT_PER_ORG: '3', REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}dporg:` });
+    try {
+      const o = await createOrg(limited);
+      const [a, b] = await Promise.all([createApiKey(limited, o, { scopes: ['mcp:call'] }), createApiKey(limited, o, { scopes: ['mcp:call'] })]);
+      const send = (key: string) => limited.http.post('/v1/check').set(bearer(key)).send({ serverName: 'a', toolName: 'b' });
+      for (let i = 0; i < 3; i++) expect((await send(a.secret)).status).toBe(200);
+      const res = await send(b.secret);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      // Another org is not held back.
+      const other = await createOrg(limited);
+      expect((await send((await createApiKey(limited, other, { scopes: ['mcp:call'] })).secret)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('rate-limits per credential with 429 and Retry-After', async () => {
     const limited = await startTestApp({ DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '2', REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}dp:` });
     try {

@@ -122,6 +122,8 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
     expect(await redis.client.get(counter)).toBe('41');
     const orgCount = await redis.client.get(orgCounter);
     for (let i = 0; i < 3; i++) expect(text(await call())).toMatch(/^Rate limited: retry after \d+ s$/);
+    // A listing counts too (it can write audit entries); it has no error result, so it is a JSON-RPC error.
+    await expect(client.listTools()).rejects.toThrow(/-32029.*Rate limited: retry after \d+ s/);
     expect(await redis.client.get(counter)).toBe('41');
     expect(await redis.client.get(orgCounter)).toBe(orgCount);
 

@@ -83,10 +83,17 @@ export class CallPipelineService {
     this.agentNames = changes.cache();
   }
 
+  /** The tools the caller may see. A listing counts against the caller's limits as a call does (it may write audit entries). */
   async listTools(ctx: CallContext): Promise<CatalogTool[]> {
-    const catalog = await this.catalogs.catalog(ctx.principal.orgId, ctx.gateway);
-    await this.recordOmissions(ctx, catalog);
-    return [...catalog.tools.values()];
+    const limit = this.takeLimit(ctx);
+    try {
+      const catalog = await this.catalogs.catalog(ctx.principal.orgId, ctx.gateway);
+      await limit.waited?.promise;
+      await this.recordOmissions(ctx, catalog);
+      return [...catalog.tools.values()];
+    } finally {
+      this.release(limit);
+    }
   }
 
   async call(ctx: CallContext, name: string, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {

@@ -150,8 +150,14 @@ export class McpServerFactory implements OnModuleInit {
   }
 }
 
+/** JSON-RPC's range for implementation-defined server errors: a request over the caller's rate limit. */
+export const RATE_LIMITED_CODE = -32029;
+
 function toMcpError(err: unknown): McpError {
   if (err instanceof McpError) return err;
+  if (err instanceof RateLimitedError) {
+    return new McpError(RATE_LIMITED_CODE, `Rate limited: retry after ${err.retryAfterSeconds} s`, { retryAfterSeconds: err.retryAfterSeconds });
+  }
   if (err instanceof UnknownToolError) return new McpError(ErrorCode.InvalidParams, err.message);
   if (err instanceof NoGatewayError) return new McpError(ErrorCode.InvalidRequest, err.message);
   if (err instanceof DomainError && err.kind === 'not_found') return new McpError(ErrorCode.InvalidRequest, err.message);
