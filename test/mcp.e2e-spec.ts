@@ -15,6 +15,7 @@ import {
   createOrg,
   createStdioGateway,
   EVERYTHING_SERVER,
+  startTcpProxy,
   startTestApp,
   type TestApp,
   type TestOrg,
@@ -372,6 +373,48 @@ describe('data plane: fail closed', () => {
         expect(await consumedAt(checkApproval)).not.toBeNull();
       },
     ), 60_000);
+
+  it('makes no upstream call while Postgres is down, says so in an MCP error result, and recovers', async () => {
+    const a = await startTestApp({ STDIO_ALLOWLIST: process.execPath });
+    const proxy = await startTcpProxy(new URL(a.env.DATABASE_URL));
+    const c = await startTestApp({ DATABASE_URL: proxy.url, STDIO_ALLOWLIST: process.execPath }, { migrate: false });
+    try {
+      const o = await createOrg(a);
+      const { calls } = await createStdioGateway(a, o, 'local', [{ name: 'echo', description: 'Echo', inputSchema: { type: 'object' } }]);
+      const key = (await createApiKey(a, o, { scopes: ['mcp:call'] })).secret;
+      const { client } = await connectMcp(c, o.slug, key);
+      const echo = async (n: number) => (await client.callTool({ name: 'local__echo', arguments: { n } })) as CallToolResult;
+      expect(text(await echo(1))).toContain('"n":1');
+      expect(calls()).toHaveLength(1);
+
+      proxy.cut();
+      const errors = jest.spyOn(Logger.prototype, 'error');
+      for (const n of [2, 3]) {
+        const refused = await echo(n);
+        expect(refused.isError).toBe(true);
+        expect(text(refused)).toMatch(/^The call was not made: .*fails closed/);
+      }
+      expect(calls()).toHaveLength(1);
+      expect(errors).toHaveBeenCalledWith({ request_id: expect.stringMatching(/^req_/), org_id: o.id }, expect.stringMatching(/the call was not made/));
+      errors.mockRestore();
+      expect((await c.http.post('/v1/check').set(bearer(key)).send({ serverName: 'local', toolName: 'echo' })).status).toBe(500);
+
+      proxy.restore();
+      let back: CallToolResult | undefined;
+      for (let i = 0; i < 50 && back?.isError !== false; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        back = await echo(4);
+        back.isError ??= false;
+      }
+      expect(text(back!)).toContain('"n":4');
+      expect(calls()).toHaveLength(2);
+      await client.close();
+    } finally {
+      await c.close();
+      await proxy.close();
+      await a.close();
+    }
+  }, 60_000);
 
   it('answers a check 500 when the gateway it names cannot be read, rather than without the gateway’s policy', () =>
     withOfflineableAudit('gatewayread', {}, { name: 'open', is_default: true, default_action: 'allow', rules: [] }, async ({ t, org, key, sql }) => {

@@ -6,6 +6,9 @@ export interface TcpProxy {
   /** Holds what clients send from now on (queries wait), until release. */
   hold(): void;
   release(): void;
+  /** A server gone: every connection is closed and new ones are closed at once, until restore. */
+  cut(): void;
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -19,9 +22,14 @@ const PG_NOTIFICATION = 0x41;
  */
 export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: boolean } = {}): Promise<TcpProxy> {
   let held = false;
+  let down = false;
   const queued: (() => void)[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((inbound) => {
+    if (down) {
+      inbound.destroy();
+      return;
+    }
     const outbound = connect(Number(target.port || (target.protocol === 'redis:' ? 6379 : 5432)), target.hostname);
     for (const s of [inbound, outbound]) {
       sockets.add(s);
@@ -61,6 +69,15 @@ export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: b
     release: () => {
       held = false;
       for (const send of queued.splice(0)) send();
+    },
+    cut: () => {
+      down = true;
+      queued.length = 0;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore: () => {
+      down = false;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -122,7 +122,11 @@ export class McpServerFactory implements OnModuleInit {
           ),
         };
       } catch (err) {
-        throw toMcpError(err);
+        const mcp = toMcpError(err);
+        if (mcp.code === Number(ErrorCode.InternalError)) {
+          this.logger.error({ request_id: ctx.requestId, org_id: ctx.principal.orgId }, `tools/list failed: ${(err as Error).message}`);
+        }
+        throw mcp;
       }
     });
 
@@ -136,7 +140,15 @@ export class McpServerFactory implements OnModuleInit {
         if (err instanceof RateLimitedError) {
           return { content: [{ type: 'text', text: `Rate limited: retry after ${err.retryAfterSeconds} s` }], isError: true };
         }
-        throw toMcpError(err);
+        const mcp = toMcpError(err);
+        if (mcp.code !== Number(ErrorCode.InternalError)) throw mcp;
+        // The pipeline answers every failure from the upstream on as a result: this one came before the call was made
+        // (a lookup in Postgres or Redis failed). The agent learns that and that it may retry; the operator, why.
+        this.logger.error({ request_id: ctx.requestId, org_id: ctx.principal.orgId }, `tools/call refused, the call was not made: ${(err as Error).message}`);
+        return {
+          content: [{ type: 'text', text: 'The call was not made: Gatehouse could not decide it (its database or cache is unavailable) and fails closed. Retry shortly.' }],
+          isError: true,
+        };
       } finally {
         if (key && controller) this.inFlight.finish(key, controller);
       }
