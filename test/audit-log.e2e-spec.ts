@@ -55,6 +55,36 @@ describe('audit log API', () => {
     expect(nd.text + csv.text).not.toContain('do-not-store');
   });
 
+  it('filters by connector, agent and time window, in the list and the export alike, within the caller’s org only', async () => {
+    const o = await createOrg(t);
+    const other = await createOrg(t);
+    const [connA, connB, agentX] = [newId('conn'), newId('conn'), newId('agent')];
+    const writer = t.app.get(AuditLogWriter);
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+    const entry = (orgId: string, i: number): NewAuditEntry => ({
+      ...entryOf(orgId, i), id: newId('aud'), timestamp: at(i), toolName: `t${i}`, connectorId: i % 2 ? connB : connA, agentId: i < 5 ? agentX : null,
+    });
+    // Ten entries of the org, and the same again for another org with the same connector and agent ids.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => [writer.record(entry(o.id, i)), writer.record(entry(other.id, i))]).flat());
+    const tools = async (query: string) =>
+      ((await t.http.get(`/api/audit?limit=100&${query}`).set(bearer(o.ownerKey)).expect(200)).body as { entries: { tool_name: string }[] }).entries
+        .map((e) => e.tool_name)
+        .sort();
+    expect(await tools(`connector_id=${connA}`)).toEqual(['t0', 't2', 't4', 't6', 't8']);
+    expect(await tools(`agent_id=${agentX}`)).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    expect(await tools(`connector_id=${connA}&agent_id=${agentX}`)).toEqual(['t0', 't2', 't4']);
+    // `from` is inclusive, `to` exclusive.
+    expect(await tools(`from=${at(3).toISOString()}&to=${at(7).toISOString()}`)).toEqual(['t3', 't4', 't5', 't6']);
+    expect(await tools(`connector_id=${newId('conn')}`)).toEqual([]);
+    const csv = await t.http.get(`/api/audit/export?format=csv&connector_id=${connB}&to=${at(5).toISOString()}`).set(bearer(o.ownerKey)).expect(200);
+    const rows = csv.text.trim().split('\n').slice(1);
+    expect(rows.map((r) => r.split(',')[3]).sort()).toEqual(['t1', 't3']);
+    const nd = await t.http.get(`/api/audit/export?agent_id=${agentX}`).set(bearer(o.ownerKey)).expect(200);
+    expect(nd.text.trim().split('\n').map((l) => (JSON.parse(l) as { tool_name: string }).tool_name).sort()).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    const bad = await t.http.get('/api/audit?connector_id=x&agent_id=y').set(bearer(o.ownerKey)).expect(400);
+    expect((bad.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field).sort()).toEqual(['agent_id', 'connector_id']);
+  });
+
   it('writes every field alike alone (one row) and in a group commit (unnest), and completes them', async () => {
     const o = await createOrg(t);
     const writer = t.app.get(AuditLogWriter);

@@ -42,8 +42,21 @@ export class AuditLogController {
       if (closed) break;
       const text = batch.map((e) => (csv ? toCsvRow(toAuditEntryDto(e)) : JSON.stringify(toAuditEntryDto(e)))).join('\n');
       // Respect back-pressure: a slow reader never makes the process buffer the whole log.
-      if (!res.write(`${text}\n`)) await new Promise((r) => res.once('drain', r));
+      // A reader gone while its buffer is full never drains: its close ends the wait too.
+      if (!res.write(`${text}\n`)) await drainedOrClosed(res);
     }
     res.end();
   }
+}
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
