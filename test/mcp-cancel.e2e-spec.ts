@@ -12,13 +12,15 @@ describe('data plane: cancellation across api processes', () => {
   let b: TestApp;
   let org: TestOrg;
   let key: string;
+  let upstreamLog: () => { tool?: string; cancelled?: number }[];
 
   beforeAll(async () => {
     const env = { STDIO_ALLOWLIST: process.execPath, UPSTREAM_CALL_TIMEOUT_MS: '20000' };
     a = await startTestApp(env);
     b = await startTestApp(env, { migrate: false });
     org = await createOrg(a);
-    await createStdioGateway(a, org, 'local', [{ name: 'hang', description: 'Never answers', inputSchema: { type: 'object', properties: {} } }]);
+    const { calls } = await createStdioGateway(a, org, 'local', [{ name: 'hang', description: 'Never answers', inputSchema: { type: 'object', properties: {} } }]);
+    upstreamLog = () => calls().map((line) => JSON.parse(line) as { tool?: string; cancelled?: number });
     key = (await createApiKey(a, org, { scopes: ['mcp:call'] })).secret;
   }, 60_000);
   afterAll(async () => {
@@ -50,6 +52,13 @@ describe('data plane: cancellation across api processes', () => {
     expect(body.id).toBe(4242);
     expect(body.result.isError).toBe(true);
     expect(body.result.content[0].text).toMatch(/call cancelled/);
+    // The upstream was told, for the request the gateway had sent it.
+    let log = upstreamLog();
+    for (let i = 0; i < 50 && !log.some((l) => l.cancelled !== undefined); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      log = upstreamLog();
+    }
+    expect(log).toEqual([expect.objectContaining({ tool: 'hang' }), { cancelled: expect.any(Number), pid: expect.any(Number) }]);
     await client.close();
   }, 30_000);
 

@@ -12,9 +12,11 @@ import {
   bearer,
   connectMcp,
   createApiKey,
+  createOAuthClient,
   createOrg,
   createStdioGateway,
   EVERYTHING_SERVER,
+  getToken,
   startTcpProxy,
   startTestApp,
   type TestApp,
@@ -245,6 +247,39 @@ describe('data plane: /mcp/:orgSlug', () => {
     expect((await fetch(url, { method: 'POST', headers: { ...headers, ...bearer(agentKey) }, body: JSON.stringify(list) })).status).toBe(404);
     await client.close();
   }, 30_000);
+
+  it('serves an OAuth access token with mcp:call as it serves an API key, and refuses one without it', async () => {
+    const c = await createOAuthClient(t, org, { scopes: ['mcp:call', 'read'] });
+    const token = await getToken(t, c.client_id, c.client_secret, 'mcp:call');
+    const { client } = await connectMcp(t, org.slug, token);
+    expect(text((await client.callTool({ name: 'local__echo', arguments: { text: 'by token' } })) as CallToolResult)).toContain('by token');
+    await client.close();
+    expect((await t.http.post('/v1/check').set(bearer(token)).send({ serverName: 'local', toolName: 'echo' }).expect(200)).body).toMatchObject({ decision: 'allow' });
+    const reader = await getToken(t, c.client_id, c.client_secret, 'read');
+    await expect(connectMcp(t, org.slug, reader)).rejects.toThrow(/403/);
+    await t.http.post('/v1/check').set(bearer(reader)).send({ serverName: 'local', toolName: 'echo' }).expect(403);
+  });
+
+  it('opens an SSE stream for a session on GET: 200 with the session id, 406 without text/event-stream, 404 for another credential, 400 without a session', async () => {
+    const { client, transport } = await connectMcp(t, org.slug, agentKey);
+    const url = `${baseUrl(t)}/mcp/${org.slug}`;
+    const session = { 'Mcp-Session-Id': transport.sessionId! };
+    const stream = new AbortController();
+    const res = await fetch(url, { headers: { Accept: 'text/event-stream', ...session, ...bearer(agentKey) }, signal: stream.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(res.headers.get('mcp-session-id')).toBe(transport.sessionId);
+    const first = (await res.body!.getReader().read()) as { value?: Uint8Array };
+    expect(new TextDecoder().decode(first.value)).toMatch(/^: /); // a comment line keeps the stream warm; Gatehouse sends no requests
+    stream.abort();
+    expect((await fetch(url, { headers: { Accept: 'application/json', ...session, ...bearer(agentKey) } })).status).toBe(406);
+    const otherKey = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    expect((await fetch(url, { headers: { Accept: 'text/event-stream', ...session, ...bearer(otherKey) } })).status).toBe(404);
+    expect((await fetch(url, { headers: { Accept: 'text/event-stream', ...bearer(agentKey) } })).status).toBe(400);
+    // The session goes on after its stream ends.
+    expect(text((await client.callTool({ name: 'local__echo', arguments: { text: 'after the stream' } })) as CallToolResult)).toContain('after the stream');
+    await client.close();
+  });
 
   it('records every call in the audit log without arguments or results', async () => {
     const res = await t.http.get('/api/audit?limit=1000').set(bearer(org.ownerKey)).expect(200);
