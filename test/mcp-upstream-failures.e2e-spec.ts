@@ -28,13 +28,15 @@ describe('data plane: upstream failures', () => {
     const { client } = await connectMcp(t, org.slug, key);
     const call = async (name: string) => (await client.callTool({ name: `local__${name}`, arguments: {} })) as CallToolResult;
     const pids = () => calls().map((line) => (JSON.parse(line) as { pid: number }).pid);
-    const audit = async () =>
-      ((await t.http.get('/api/audit?limit=100').set(bearer(org.ownerKey)).expect(200)).body as { entries: { tool_name: string; error_code: string | null }[] }).entries;
-    return { client, call, calls, pids, audit };
+    type Entry = { kind: string; decision: string; tool_name: string | null; connector_name: string | null; reason: string | null; error_code: string | null };
+    const audit = async () => ((await t.http.get('/api/audit?limit=100').set(bearer(org.ownerKey)).expect(200)).body as { entries: Entry[] }).entries;
+    const auditOf = async (match: (e: Entry) => boolean) => (await audit()).filter(match);
+    return { client, call, calls, pids, audit, auditOf };
   }
 
   it('passes on a JSON-RPC refusal as an error result, keeping the session and the breaker closed', async () => {
     const u = await upstream(['echo', 'reject']);
+    const listed = (await u.client.listTools()).tools.map((x) => x.name);
     expect((await u.call('echo')).isError).toBeFalsy();
     // More refusals than the breaker's threshold (5).
     for (let i = 0; i < 6; i++) {
@@ -46,6 +48,8 @@ describe('data plane: upstream failures', () => {
     const pids = u.pids();
     expect(pids).toHaveLength(8);
     expect(new Set(pids).size).toBe(1); // one upstream process served every call
+    expect((await u.client.listTools()).tools.map((x) => x.name)).toEqual(listed);
+    expect(listed).toEqual(['local__echo', 'local__reject']);
     await u.client.close();
   });
 
@@ -74,6 +78,14 @@ describe('data plane: upstream failures', () => {
       codes = (await u.audit()).filter((e) => e.tool_name === 'echo').map((e) => e.error_code);
     }
     expect(codes).toContain('circuit_open');
+    // While its calls are paused, the connector's tools are not offered, and the audit says why.
+    expect((await u.client.listTools()).tools).toEqual([]);
+    let omitted: { reason: string | null }[] = [];
+    for (let i = 0; i < 50 && omitted.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      omitted = (await u.auditOf((e) => e.kind === 'list' && e.decision === 'omitted'));
+    }
+    expect(omitted[0]).toEqual(expect.objectContaining({ connector_name: 'local', reason: 'connector failing: calls are paused (circuit open)' }));
     await u.client.close();
   }, 30_000);
 });

@@ -11,7 +11,7 @@ import { evaluateGuardrails, type Finding, type GuardrailsVerdict } from '@gateh
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
 import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
-import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector } from './tool-catalog.service.js';
+import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector, type Omission } from './tool-catalog.service.js';
 import { UpstreamPool, UpstreamUnavailable } from './upstream-pool.js';
 
 export interface CallContext {
@@ -83,14 +83,31 @@ export class CallPipelineService {
     this.agentNames = changes.cache();
   }
 
-  /** The tools the caller may see. A listing counts against the caller's limits as a call does (it may write audit entries). */
+  /**
+   * The tools the caller may see: the gateway's catalog without the tools of
+   * connectors whose calls are paused on this replica (their breaker is open),
+   * so that an agent is not offered what would fail at once. What is left out,
+   * and why, goes to the audit log without the listing waiting for it. A
+   * listing counts against the caller's limits as a call does.
+   */
   async listTools(ctx: CallContext): Promise<CatalogTool[]> {
     const limit = this.takeLimit(ctx);
     try {
       const catalog = await this.catalogs.catalog(ctx.principal.orgId, ctx.gateway);
       await limit.waited?.promise;
-      await this.recordOmissions(ctx, catalog);
-      return [...catalog.tools.values()];
+      const tools: CatalogTool[] = [];
+      const omitted = [...catalog.omitted];
+      const paused = new Set<string>();
+      for (const tool of catalog.tools.values()) {
+        const c = tool.connector;
+        if (!this.pool.paused(c.id)) tools.push(tool);
+        else if (!paused.has(c.id)) {
+          paused.add(c.id);
+          omitted.push({ connectorName: c.name, connectorId: c.id, reason: 'connector failing: calls are paused (circuit open)' });
+        }
+      }
+      this.recordOmissions(ctx, catalog.gateway.id, omitted);
+      return tools;
     } finally {
       this.release(limit);
     }
@@ -409,20 +426,17 @@ export class CallPipelineService {
     }
   }
 
-  private async recordOmissions(ctx: CallContext, catalog: Catalog): Promise<void> {
-    if (catalog.omitted.length === 0) return;
+  private recordOmissions(ctx: CallContext, gatewayId: string, omitted: Omission[]): void {
     const p = ctx.principal;
-    await Promise.all(
-      catalog.omitted.map((o) =>
-        this.audit
-          .record({
-            id: newId('aud'), orgId: p.orgId, timestamp: new Date(), kind: 'list', connectorId: o.connectorId, connectorName: o.connectorName,
-            toolName: null, agentId: p.agentId, credentialId: p.credentialId, gatewayId: catalog.gateway.id, decision: 'omitted', reason: o.reason,
-            policyId: null, ruleIndex: null, durationMs: null, success: null, errorCode: null,
-          })
-          .catch(() => undefined),
-      ),
-    );
+    for (const o of omitted) {
+      this.audit
+        .record({
+          id: newId('aud'), orgId: p.orgId, timestamp: new Date(), kind: 'list', connectorId: o.connectorId, connectorName: o.connectorName,
+          toolName: null, agentId: p.agentId, credentialId: p.credentialId, gatewayId, decision: 'omitted', reason: o.reason,
+          policyId: null, ruleIndex: null, durationMs: null, success: null, errorCode: null,
+        })
+        .catch((err: unknown) => this.logger.warn({ request_id: ctx.requestId, org_id: p.orgId }, `audit of a listing's omission not written: ${(err as Error).message}`));
+    }
   }
 
   /** The credential's agent as policies see it, kept until the org's agents change. */

@@ -33,6 +33,16 @@ describe('CircuitBreaker', () => {
     expect(b.allow('c', 2100)).toBe(true);
   });
 
+  it('is open only while cooling down: half-open lets a trial out, so it is not open then', () => {
+    const b = new CircuitBreaker(2, 1000);
+    b.failure('c', 0);
+    expect(b.isOpen('c', 0)).toBe(false);
+    b.failure('c', 0);
+    expect(b.isOpen('c', 999)).toBe(true);
+    expect(b.isOpen('c', 1000)).toBe(false);
+    expect(b.isOpen('other', 0)).toBe(false);
+  });
+
   it('release on a closed breaker changes nothing', () => {
     const b = new CircuitBreaker(2, 1000);
     b.release('c');

@@ -23,6 +23,12 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** Open and still cooling down: no call, not even a trial, would go out now. */
+  isOpen(key: string, now = Date.now()): boolean {
+    const s = this.state.get(key);
+    return s !== undefined && s.failures >= this.threshold && now < s.openUntil;
+  }
+
   success(key: string): void {
     this.state.delete(key);
   }

@@ -117,6 +117,11 @@ export class UpstreamPool implements OnApplicationShutdown {
     }
   }
 
+  /** Calls to this connector are paused on this replica (its breaker is open). */
+  paused(connectorId: string): boolean {
+    return this.breaker.isOpen(connectorId);
+  }
+
   private connect(key: string, config: () => Promise<McpConfig>): Promise<PooledClient> {
     let entry = this.clients.get(key);
     if (!entry) {
