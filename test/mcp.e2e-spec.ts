@@ -260,6 +260,54 @@ describe('data plane: /mcp/:orgSlug', () => {
     await t.http.post('/v1/check').set(bearer(reader)).send({ serverName: 'local', toolName: 'echo' }).expect(403);
   });
 
+  it('serves the credential’s gateway when the request names none (SPEC §4: header, else the credential’s, else the default)', async () => {
+    const closed = await t.http.post('/api/policies').set(bearer(org.ownerKey)).send({ name: `closed-${randomBytes(2).toString('hex')}`, default_action: 'deny', rules: [] }).expect(201);
+    const other = await t.http
+      .post('/api/gateways')
+      .set(bearer(org.ownerKey))
+      .send({ saved_name: 'narrow', servers_config: { servers: [{ saved_name: 'everything', server_version: 'v1', tools: ['echo'] }] }, policy_id: (closed.body as { id: string }).id })
+      .expect(201);
+    const gatewayId = (other.body as { id: string }).id;
+    const bound = await createApiKey(t, org, { scopes: ['mcp:call'], gateway_id: gatewayId });
+    expect((await t.http.get(`/api/api-keys/${bound.id}`).set(bearer(org.ownerKey)).expect(200)).body).toMatchObject({ gateway_id: gatewayId });
+    const tools = async (credential: string, headers?: Record<string, string>) => {
+      const { client } = await connectMcp(t, org.slug, credential, { headers });
+      const names = (await client.listTools()).tools.map((x) => x.name).sort();
+      await client.close();
+      return names;
+    };
+    const mainTools = await tools(agentKey);
+    expect(await tools(bound.secret)).toEqual(['everything__echo']);
+    expect(await tools(bound.secret, { 'X-MCP-Gateway': 'main' })).toEqual(mainTools); // the header wins
+    const check = (credential: string) => t.http.post('/v1/check').set(bearer(credential)).send({ serverName: 'everything', toolName: 'echo' }).expect(200);
+    expect((await check(bound.secret)).body).toMatchObject({ decision: 'deny', policyId: (closed.body as { id: string }).id });
+    expect((await check(agentKey)).body).toMatchObject({ decision: 'allow' });
+
+    // An OAuth client binds the same way.
+    const c = await createOAuthClient(t, org, { scopes: ['mcp:call'], gateway_id: gatewayId });
+    expect(await tools(await getToken(t, c.client_id, c.client_secret))).toEqual(['everything__echo']);
+
+    // Only a gateway of the caller's org; a malformed id is a 400.
+    const stranger = await createOrg(t);
+    const foreign = await t.http
+      .post('/api/gateways')
+      .set(bearer(stranger.ownerKey))
+      .send({ saved_name: 'theirs', servers_config: { servers: [] } })
+      .expect(201);
+    const refused = await t.http.post('/api/api-keys').set(bearer(org.ownerKey)).send({ name: 'x', gateway_id: (foreign.body as { id: string }).id }).expect(422);
+    expect((refused.body as { error: { code: string } }).error.code).toBe('gateway_not_found');
+    await t.http.post('/api/api-keys').set(bearer(org.ownerKey)).send({ name: 'x', gateway_id: 'main' }).expect(400);
+
+    // Unbound (PATCH null), the key gets the default again; bound again and the gateway deleted, too.
+    await t.http.patch(`/api/api-keys/${bound.id}`).set(bearer(org.ownerKey)).send({ gateway_id: null }).expect(200);
+    expect(await tools(bound.secret)).toEqual(mainTools);
+    await t.http.patch(`/api/api-keys/${bound.id}`).set(bearer(org.ownerKey)).send({ gateway_id: gatewayId }).expect(200);
+    expect(await tools(bound.secret)).toEqual(['everything__echo']);
+    await t.http.delete(`/api/gateways/${gatewayId}`).set(bearer(org.ownerKey)).expect(204);
+    expect(await tools(bound.secret)).toEqual(mainTools);
+    expect((await t.http.get(`/api/api-keys/${bound.id}`).set(bearer(org.ownerKey)).expect(200)).body).toMatchObject({ gateway_id: null });
+  }, 30_000);
+
   it('opens an SSE stream for a session on GET: 200 with the session id, 406 without text/event-stream, 404 for another credential, 400 without a session', async () => {
     const { client, transport } = await connectMcp(t, org.slug, agentKey);
     const url = `${baseUrl(t)}/mcp/${org.slug}`;

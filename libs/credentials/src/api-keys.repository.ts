@@ -11,6 +11,7 @@ export interface ApiKey {
   memberId: string | null;
   agentId: string | null;
   policyId: string | null;
+  gatewayId: string | null;
   expiresAt: Date | null;
   previousExpiresAt: Date | null;
   disabled: boolean;
@@ -30,6 +31,7 @@ export interface ApiKeyAuthRecord {
   memberId: string | null;
   agentId: string | null;
   policyId: string | null;
+  gatewayId: string | null;
   disabled: boolean;
   /** Epoch ms after which the secret presented is no longer valid, or null. */
   validUntil: number | null;
@@ -44,12 +46,13 @@ export interface NewApiKey {
   memberId: string | null;
   agentId: string | null;
   policyId: string | null;
+  gatewayId: string | null;
   expiresAt: Date | null;
   createdBy: string;
 }
 
 const PUBLIC_FIELDS = {
-  id: true, orgId: true, name: true, prefix: true, scopes: true, memberId: true, agentId: true, policyId: true,
+  id: true, orgId: true, name: true, prefix: true, scopes: true, memberId: true, agentId: true, policyId: true, gatewayId: true,
   expiresAt: true, previousExpiresAt: true, disabled: true, lastUsedAt: true, createdAt: true, updatedAt: true,
   createdBy: true, updatedBy: true,
 } as const;
@@ -78,7 +81,7 @@ export class ApiKeysRepository {
   async update(
     orgId: string,
     id: string,
-    data: Partial<Pick<ApiKey, 'name' | 'scopes' | 'expiresAt' | 'disabled' | 'agentId' | 'policyId'>> & { updatedBy: string },
+    data: Partial<Pick<ApiKey, 'name' | 'scopes' | 'expiresAt' | 'disabled' | 'agentId' | 'policyId' | 'gatewayId'>> & { updatedBy: string },
   ): Promise<ApiKey> {
     try {
       return await this.prisma.apiKey.update({ where: { id, orgId }, data, select: PUBLIC_FIELDS });
@@ -117,7 +120,7 @@ export class ApiKeysRepository {
     const row = await this.prisma.apiKey.findFirst({
       where: { OR: [{ secretHash }, { previousSecretHash: secretHash }] },
       select: {
-        id: true, orgId: true, scopes: true, memberId: true, agentId: true, policyId: true, disabled: true,
+        id: true, orgId: true, scopes: true, memberId: true, agentId: true, policyId: true, gatewayId: true, disabled: true,
         expiresAt: true, secretHash: true, previousExpiresAt: true, org: { select: { slug: true } },
       },
     });
@@ -133,6 +136,7 @@ export class ApiKeysRepository {
       memberId: row.memberId,
       agentId: row.agentId,
       policyId: row.policyId,
+      gatewayId: row.gatewayId,
       disabled: row.disabled,
       validUntil: finite.length ? Math.min(...finite) : null,
     };

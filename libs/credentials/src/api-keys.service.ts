@@ -14,6 +14,7 @@ export interface CreateApiKeyInput {
   memberId?: string | null;
   agentId?: string | null;
   policyId?: string | null;
+  gatewayId?: string | null;
   expiresAt?: Date | null;
 }
 
@@ -23,6 +24,7 @@ export interface UpdateApiKeyInput {
   expiresAt?: Date | null;
   agentId?: string | null;
   policyId?: string | null;
+  gatewayId?: string | null;
 }
 
 export interface ApiKeyWithSecret {
@@ -57,6 +59,7 @@ export class ApiKeysService {
       memberId: input.memberId ?? null,
       agentId: input.agentId ?? null,
       policyId: input.policyId ?? null,
+      gatewayId: input.gatewayId ?? null,
       expiresAt: input.expiresAt ?? null,
       createdBy: actor.id,
     });
@@ -83,6 +86,7 @@ export class ApiKeysService {
       expiresAt: input.expiresAt,
       agentId: input.agentId,
       policyId: input.policyId,
+      gatewayId: input.gatewayId,
       updatedBy: actor.id,
     });
     await this.afterChange(orgId, id, actor, 'update');

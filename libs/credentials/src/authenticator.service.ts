@@ -55,6 +55,7 @@ export class AuthenticatorService {
       agentId: record.agentId,
       memberId: record.memberId,
       policyId: record.policyId,
+      gatewayId: record.gatewayId,
     };
   }
 
@@ -83,6 +84,7 @@ export class AuthenticatorService {
       agentId: client.agentId,
       memberId: null,
       policyId: client.policyId,
+      gatewayId: client.gatewayId,
     };
   }
 }

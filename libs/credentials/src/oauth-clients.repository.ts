@@ -10,6 +10,7 @@ export interface OAuthClient {
   scopes: string[];
   agentId: string | null;
   policyId: string | null;
+  gatewayId: string | null;
   disabled: boolean;
   previousExpiresAt: Date | null;
   lastUsedAt: Date | null;
@@ -26,6 +27,7 @@ export interface OAuthClientAuthRecord {
   scopes: string[];
   agentId: string | null;
   policyId: string | null;
+  gatewayId: string | null;
   disabled: boolean;
   secretHash: string;
   previousSecretHash: string | null;
@@ -33,7 +35,7 @@ export interface OAuthClientAuthRecord {
 }
 
 const PUBLIC_FIELDS = {
-  id: true, orgId: true, name: true, clientId: true, scopes: true, agentId: true, policyId: true, disabled: true,
+  id: true, orgId: true, name: true, clientId: true, scopes: true, agentId: true, policyId: true, gatewayId: true, disabled: true,
   previousExpiresAt: true, lastUsedAt: true, createdAt: true, updatedAt: true, createdBy: true, updatedBy: true,
 } as const;
 
@@ -43,7 +45,7 @@ export class OAuthClientsRepository {
 
   async create(
     orgId: string,
-    client: { id: string; name: string; secretHash: string; scopes: string[]; agentId: string | null; policyId: string | null; createdBy: string },
+    client: { id: string; name: string; secretHash: string; scopes: string[]; agentId: string | null; policyId: string | null; gatewayId: string | null; createdBy: string },
   ): Promise<OAuthClient> {
     return this.prisma.oAuthClient.create({
       data: { ...client, clientId: client.id, orgId, updatedBy: client.createdBy },
@@ -67,7 +69,7 @@ export class OAuthClientsRepository {
   async update(
     orgId: string,
     id: string,
-    data: { name?: string; scopes?: string[]; disabled?: boolean; agentId?: string | null; policyId?: string | null; updatedBy: string },
+    data: { name?: string; scopes?: string[]; disabled?: boolean; agentId?: string | null; policyId?: string | null; gatewayId?: string | null; updatedBy: string },
   ): Promise<OAuthClient> {
     try {
       return await this.prisma.oAuthClient.update({ where: { id, orgId }, data, select: PUBLIC_FIELDS });
@@ -99,13 +101,13 @@ export class OAuthClientsRepository {
     const row = await this.prisma.oAuthClient.findUnique({
       where: { clientId },
       select: {
-        id: true, orgId: true, scopes: true, agentId: true, policyId: true, disabled: true, secretHash: true,
+        id: true, orgId: true, scopes: true, agentId: true, policyId: true, gatewayId: true, disabled: true, secretHash: true,
         previousSecretHash: true, previousExpiresAt: true, org: { select: { slug: true } },
       },
     });
     if (!row) return null;
     return {
-      id: row.id, orgId: row.orgId, orgSlug: row.org.slug, scopes: row.scopes, agentId: row.agentId, policyId: row.policyId,
+      id: row.id, orgId: row.orgId, orgSlug: row.org.slug, scopes: row.scopes, agentId: row.agentId, policyId: row.policyId, gatewayId: row.gatewayId,
       disabled: row.disabled, secretHash: row.secretHash, previousSecretHash: row.previousSecretHash,
       previousExpiresAt: row.previousExpiresAt?.getTime() ?? null,
     };

@@ -24,7 +24,7 @@ export class OAuthClientsService {
 
   async create(
     orgId: string,
-    input: { name: string; scopes?: string[]; agentId?: string | null; policyId?: string | null },
+    input: { name: string; scopes?: string[]; agentId?: string | null; policyId?: string | null; gatewayId?: string | null },
     actor: Actor,
   ): Promise<OAuthClientWithSecret> {
     const scopes = validateScopes(input.scopes ?? ['mcp:call']);
@@ -37,6 +37,7 @@ export class OAuthClientsService {
       scopes,
       agentId: input.agentId ?? null,
       policyId: input.policyId ?? null,
+      gatewayId: input.gatewayId ?? null,
       createdBy: actor.id,
     });
     await this.audit.record(orgId, actor, 'create', 'oauth_client', client.id);
@@ -56,7 +57,7 @@ export class OAuthClientsService {
   async update(
     orgId: string,
     id: string,
-    input: { name?: string; scopes?: string[]; disabled?: boolean; agentId?: string | null; policyId?: string | null },
+    input: { name?: string; scopes?: string[]; disabled?: boolean; agentId?: string | null; policyId?: string | null; gatewayId?: string | null },
     actor: Actor,
   ): Promise<OAuthClient> {
     const scopes = input.scopes ? validateScopes(input.scopes) : undefined;

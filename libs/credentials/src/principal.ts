@@ -9,6 +9,8 @@ export interface Principal {
   agentId: string | null;
   memberId: string | null;
   policyId: string | null;
+  /** The gateway a request that names none uses (else the org's default). */
+  gatewayId: string | null;
 }
 
 export type Actor =

@@ -52,7 +52,7 @@ export class CheckService {
     const limited = this.pipeline.rateLimit(p);
     limited.catch(() => undefined);
     // A gateway that does not exist has no policy; one that cannot be read fails the check (500), never falls back to the org's.
-    const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, gateway);
+    const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, { ...gateway, credentialGatewayId: p.gatewayId });
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId });
     const agent = await this.pipeline.agentOf(p);
     let verdict: Verdict = evaluate(policy, {

@@ -30,9 +30,16 @@ export interface Catalog {
   omitted: Omission[];
 }
 
+/** Which gateway serves a request (SPEC §4): the one it names (X-MCP-Gateway), else its credential's, else the org's default. */
 export interface GatewaySelector {
   name?: string;
   version?: string;
+  /** The credential's gateway (`gateway_id` of its API key or OAuth client). */
+  credentialGatewayId?: string | null;
+}
+
+function selectorKey(orgId: string, s: GatewaySelector): string {
+  return s.name ? `${orgId}:${s.name}:${s.version ?? ''}` : `${orgId}::${s.credentialGatewayId ?? ''}`;
 }
 
 export class NoGatewayError extends Error {}
@@ -61,9 +68,16 @@ export class ToolCatalogService {
   }
 
   async resolveGateway(orgId: string, selector: GatewaySelector): Promise<Gateway> {
-    const key = `${orgId}:${selector.name ?? ''}:${selector.version ?? ''}`;
-    return this.gateways.get(key, async () => {
+    return this.gateways.get(selectorKey(orgId, selector), async () => {
       if (selector.name) return this.gatewaysService.getByName(orgId, selector.name, selector.version ?? 'v1');
+      if (selector.credentialGatewayId) {
+        // A gateway deleted since the credential was read unbinds it (ON DELETE SET NULL): the default serves then.
+        const own = await this.gatewaysService.get(orgId, selector.credentialGatewayId).catch((err: unknown) => {
+          if (err instanceof DomainError && err.kind === 'not_found') return null;
+          throw err;
+        });
+        if (own) return own;
+      }
       const g = await this.gatewaysService.findDefault(orgId);
       if (!g) throw new NoGatewayError('This organisation has no gateway; create one (the first becomes the default)');
       return g;
@@ -77,8 +91,7 @@ export class ToolCatalogService {
    * not remembered.
    */
   gatewayPolicyId(orgId: string, selector: GatewaySelector): Promise<string | null> {
-    const key = `${orgId}:${selector.name ?? ''}:${selector.version ?? ''}`;
-    return this.gatewayPolicies.get(key, () =>
+    return this.gatewayPolicies.get(selectorKey(orgId, selector), () =>
       this.resolveGateway(orgId, selector).then(
         (g) => g.policyId,
         (err: unknown) => {

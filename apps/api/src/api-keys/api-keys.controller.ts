@@ -20,7 +20,7 @@ export class ApiKeysController {
   async create(@CurrentPrincipal() p: Principal, @Body() b: CreateApiKeyDto): Promise<ApiKeyWithSecretDto> {
     const { apiKey, secret } = await this.keys.create(
       p.orgId,
-      { name: b.name, scopes: b.scopes, memberId: b.member_id, agentId: b.agent_id, policyId: b.policy_id, expiresAt: b.expires_at },
+      { name: b.name, scopes: b.scopes, memberId: b.member_id, agentId: b.agent_id, policyId: b.policy_id, gatewayId: b.gateway_id, expiresAt: b.expires_at },
       actorOf(p),
     );
     return { ...toApiKeyDto(apiKey), secret };
@@ -55,7 +55,7 @@ export class ApiKeysController {
       await this.keys.update(
         p.orgId,
         id,
-        { name: b.name, scopes: b.scopes, expiresAt: b.expires_at, agentId: b.agent_id, policyId: b.policy_id },
+        { name: b.name, scopes: b.scopes, expiresAt: b.expires_at, agentId: b.agent_id, policyId: b.policy_id, gatewayId: b.gateway_id },
         actorOf(p),
       ),
     );

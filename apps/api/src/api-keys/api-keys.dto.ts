@@ -34,6 +34,11 @@ export class CreateApiKeyDto {
   @Matches(ID('pol'), { message: 'must be a policy id (pol_…)' })
   policy_id?: string;
 
+  @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default)" })
+  @IsOptional()
+  @Matches(ID('gw'), { message: 'must be a gateway id (gw_…)' })
+  gateway_id?: string;
+
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z', type: String, format: 'date-time' })
   @IsOptional()
   @Type(() => Date)
@@ -51,6 +56,11 @@ export class UpdateApiKeyDto {
   @IsOptional()
   @Matches(ID('pol'), { message: 'must be a policy id (pol_…)' })
   policy_id?: string | null;
+
+  @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default); null unbinds" })
+  @IsOptional()
+  @Matches(ID('gw'), { message: 'must be a gateway id (gw_…)' })
+  gateway_id?: string | null;
 
   @ApiPropertyOptional({ example: 'ci-pipeline-2' })
   @IsOptional()
@@ -108,6 +118,9 @@ export class ApiKeyDto extends AuditedResourceDto {
   policy_id: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: null })
+  gateway_id: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
   expires_at: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: null, description: 'Until when the previous secret still works' })
@@ -146,6 +159,7 @@ export function toApiKeyDto(k: ApiKey): ApiKeyDto {
     member_id: k.memberId,
     agent_id: k.agentId,
     policy_id: k.policyId,
+    gateway_id: k.gatewayId,
     expires_at: iso(k.expiresAt),
     previous_secret_expires_at: graceLive ? iso(k.previousExpiresAt) : null,
     disabled: k.disabled,

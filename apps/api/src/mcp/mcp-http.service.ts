@@ -61,7 +61,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
         protocolVersion: body.params.protocolVersion,
       });
       res.setHeader('Mcp-Session-Id', sessionId);
-      ctx = { principal: p, gateway: gatewayHeader, requestId: requestIdOf(req) };
+      ctx = { principal: p, gateway: { ...gatewayHeader, credentialGatewayId: p.gatewayId }, requestId: requestIdOf(req) };
     } else {
       // A lone tools/call: its rate limit's Redis round trip runs alongside the session's (unless the limit
       // is known to have room, when the pipeline consumes it off the call's path).
@@ -70,7 +70,9 @@ export class McpHttpService implements BeforeApplicationShutdown {
       const session = await this.session(p, req, res);
       if (!session) return;
       sessionId = session.id;
-      ctx = { principal: p, gateway: { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined }, limit, requestId: requestIdOf(req) };
+      // The gateway the session was opened on by name, else the credential's (a session is bound to its credential).
+      const gateway = { name: session.gatewayName ?? undefined, version: session.gatewayVersion ?? undefined, credentialGatewayId: p.gatewayId };
+      ctx = { principal: p, gateway, limit, requestId: requestIdOf(req) };
     }
     // A client that went away while the lookups above ran has nobody to answer: nothing is run for it.
     if (res.destroyed) return;

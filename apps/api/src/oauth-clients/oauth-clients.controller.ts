@@ -28,7 +28,7 @@ export class OAuthClientsController {
   async create(@CurrentPrincipal() p: Principal, @Body() b: CreateOAuthClientDto): Promise<OAuthClientWithSecretDto> {
     const { client, secret } = await this.clients.create(
       p.orgId,
-      { name: b.name, scopes: b.scopes, agentId: b.agent_id, policyId: b.policy_id },
+      { name: b.name, scopes: b.scopes, agentId: b.agent_id, policyId: b.policy_id, gatewayId: b.gateway_id },
       actorOf(p),
     );
     return { ...toOAuthClientDto(client), client_secret: secret };
@@ -59,7 +59,7 @@ export class OAuthClientsController {
   @ApiResponse({ status: 200, type: OAuthClientDto })
   @ApiErrors(400, 404, 415)
   async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() b: UpdateOAuthClientDto): Promise<OAuthClientDto> {
-    const input = { name: b.name, scopes: b.scopes, disabled: b.disabled, agentId: b.agent_id, policyId: b.policy_id };
+    const input = { name: b.name, scopes: b.scopes, disabled: b.disabled, agentId: b.agent_id, policyId: b.policy_id, gatewayId: b.gateway_id };
     return toOAuthClientDto(await this.clients.update(p.orgId, id, input, actorOf(p)));
   }
 

@@ -25,6 +25,11 @@ export class CreateOAuthClientDto {
   @IsOptional()
   @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
   policy_id?: string;
+
+  @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default)" })
+  @IsOptional()
+  @Matches(/^gw_[0-9a-z]{26}$/, { message: 'must be a gateway id (gw_…)' })
+  gateway_id?: string;
 }
 
 export class UpdateOAuthClientDto {
@@ -51,6 +56,11 @@ export class UpdateOAuthClientDto {
   @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
   policy_id?: string | null;
 
+  @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default); null unbinds" })
+  @IsOptional()
+  @Matches(/^gw_[0-9a-z]{26}$/, { message: 'must be a gateway id (gw_…)' })
+  gateway_id?: string | null;
+
   @ApiPropertyOptional({ example: false, description: 'A disabled client can get no token, and its tokens stop working' })
   @IsOptional()
   @IsBoolean()
@@ -75,6 +85,9 @@ export class OAuthClientDto extends AuditedResourceDto {
 
   @ApiProperty({ nullable: true, type: String, example: null })
   policy_id: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  gateway_id: string | null;
 
   @ApiProperty({ example: false })
   disabled: boolean;
@@ -111,6 +124,7 @@ export function toOAuthClientDto(c: OAuthClient): OAuthClientDto {
     scopes: c.scopes,
     agent_id: c.agentId,
     policy_id: c.policyId,
+    gateway_id: c.gatewayId,
     disabled: c.disabled,
     previous_secret_expires_at: graceLive ? iso(c.previousExpiresAt) : null,
     last_used_at: iso(c.lastUsedAt),
