@@ -39,7 +39,10 @@ export async function warmUp(setup: EchoGateway, callsPerSide: number, concurren
     let left = callsPerSide;
     await Promise.all(
       clients.map(async (c) => {
-        while (left-- > 0) await c.callTool({ name: tool, arguments: { message: 'warm' } });
+        while (left-- > 0) {
+          const res = await c.callTool({ name: tool, arguments: { message: 'warm' } });
+          if (res.isError) throw new Error(`warm-up call failed: ${JSON.stringify(res.content)}`);
+        }
       }),
     );
     await Promise.all(clients.map((c) => c.close()));

@@ -13,7 +13,8 @@ import { percentile } from '../common/harness.js';
 const calls = Number(process.argv[2] ?? 6);
 const idleMs = Number(process.argv[3] ?? 11_000);
 const warmUpCalls = Number(process.argv[4] ?? 5000);
-const setup = await startEchoGateway();
+// Rate limits raised as in mcp-proxy: the warm-up alone makes thousands of calls a minute.
+const setup = await startEchoGateway({ DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: '10000000', DATA_PLANE_RATE_LIMIT_PER_ORG: '10000000' });
 
 async function afterPause(c: Client, tool: string, i: number): Promise<number> {
   await new Promise((r) => setTimeout(r, idleMs));

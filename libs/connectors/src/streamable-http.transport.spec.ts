@@ -8,7 +8,7 @@ import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol
 import fc from 'fast-check';
 import { z } from 'zod';
 import { UpstreamRefused, type Resolve } from './guarded-fetch.js';
-import { parseJsonRpcMessage, StreamableHttpClientTransport, UpstreamHttpError } from './streamable-http.transport.js';
+import { parseJsonRpcMessage, STREAM_ENDED, StreamableHttpClientTransport, UpstreamHttpError } from './streamable-http.transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -48,6 +48,27 @@ function transport(url: URL): { t: StreamableHttpClientTransport; received: JSON
 const ping = (id: number): JSONRPCMessage => ({ jsonrpc: '2.0', id, method: 'ping' });
 
 describe('StreamableHttpClientTransport', () => {
+  it('aborts the POST of a request once its cancellation has been sent, and leaves others running', async () => {
+    const closed: string[] = [];
+    const { url } = await serve((req, res, body) => {
+      const m = JSON.parse(body) as { id?: number; method: string };
+      if (m.method === 'notifications/cancelled') return void res.writeHead(202).end();
+      // Requests are never answered: only an abort from the client ends them.
+      res.on('close', () => closed.push(`${m.id}`));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n');
+    });
+    const { t } = transport(url);
+    await t.send(ping(7));
+    await t.send(ping(8));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toEqual([]);
+    await t.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7, reason: 'timed out' } });
+    for (let i = 0; i < 50 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toEqual(['7']);
+    await t.close();
+  });
+
   it('carries a real SDK client against a real MCP server answering JSON', async () => {
     const { url } = await serve((req, res, body) => {
       const mcp = new McpServer({ name: 'json-upstream', version: '1' });
@@ -106,8 +127,8 @@ describe('StreamableHttpClientTransport', () => {
     const broken = transport(new URL('/broken', url));
     await broken.t.send(ping(2));
     await new Promise((r) => setTimeout(r, 100));
-    expect(received).toEqual([{ jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'the upstream ended the stream before answering' } }]);
-    expect(broken.received).toEqual([{ jsonrpc: '2.0', id: 2, error: { code: -32000, message: expect.stringMatching(/^the upstream stream broke: /) as unknown } }]);
+    expect(received).toEqual([{ jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'the upstream ended the stream before answering', data: STREAM_ENDED } }]);
+    expect(broken.received).toEqual([{ jsonrpc: '2.0', id: 2, error: { code: -32000, message: expect.stringMatching(/^the upstream stream broke: /) as unknown, data: STREAM_ENDED } }]);
   });
 
   it('closes a stream the upstream keeps open after answering, once a grace period is over', async () => {

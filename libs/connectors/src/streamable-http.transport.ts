@@ -29,6 +29,21 @@ export function parseJsonRpcMessage(raw: unknown): JSONRPCMessage {
   return JSONRPCMessageSchema.parse(raw);
 }
 
+/**
+ * The `data` of the error this transport answers a request with when the
+ * upstream's stream ended or broke before answering: the upstream did not
+ * answer (its transport failed), as opposed to an error it sent itself.
+ */
+export const STREAM_ENDED = { gatehouse: 'upstream_stream_ended' } as const;
+
+export function isStreamEnded(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { gatehouse?: unknown }).gatehouse === STREAM_ENDED.gatehouse;
+}
+
+function isCancellation(m: JSONRPCMessage): m is JSONRPCMessage & { method: 'notifications/cancelled'; params: { requestId: RequestId } } {
+  return 'method' in m && m.method === 'notifications/cancelled' && !('id' in m) && typeof m.params === 'object' && m.params !== null && 'requestId' in m.params;
+}
+
 /** How long a POST's SSE stream may stay open after it has answered its request. */
 export const STREAM_LINGER_MS = 5_000;
 
@@ -75,6 +90,8 @@ export class StreamableHttpClientTransport implements Transport {
   private closed = false;
   /** Requests and streams in flight; closing the transport aborts them. */
   private readonly running = new Set<AbortController>();
+  /** The same, by the id of the JSON-RPC request they carry: a cancelled request's POST is aborted. */
+  private readonly requests = new Map<RequestId, AbortController>();
   private readonly dispatcher: Dispatcher;
 
   constructor(
@@ -104,6 +121,8 @@ export class StreamableHttpClientTransport implements Transport {
     if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
     const controller = new AbortController();
     this.running.add(controller);
+    const requestId = 'method' in message && 'id' in message ? message.id : undefined;
+    if (requestId !== undefined) this.requests.set(requestId, controller);
     let streaming = false;
     try {
       const res = await this.post(JSON.stringify(message), headers, controller.signal);
@@ -117,7 +136,7 @@ export class StreamableHttpClientTransport implements Transport {
       const type = String(res.headers['content-type'] ?? '').toLowerCase();
       if (type.startsWith('text/event-stream')) {
         streaming = true;
-        void this.readStream(res.body, controller, 'method' in message && 'id' in message ? message.id : undefined);
+        void this.readStream(res.body, controller, requestId);
       } else if (type.startsWith('application/json')) {
         const data: unknown = await res.body.json();
         for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(parseJsonRpcMessage(m));
@@ -126,8 +145,15 @@ export class StreamableHttpClientTransport implements Transport {
         throw new UpstreamHttpError(res.statusCode, `Unexpected content type: ${type || 'none'}`);
       }
     } finally {
-      if (!streaming) this.running.delete(controller);
+      if (!streaming) this.forget(controller, requestId);
+      // The upstream has been told to stop: the request it will not answer no longer holds a connection.
+      if (isCancellation(message)) this.requests.get(message.params.requestId)?.abort();
     }
+  }
+
+  private forget(controller: AbortController, requestId: RequestId | undefined): void {
+    this.running.delete(controller);
+    if (requestId !== undefined && this.requests.get(requestId) === controller) this.requests.delete(requestId);
   }
 
   close(): Promise<void> {
@@ -135,6 +161,7 @@ export class StreamableHttpClientTransport implements Transport {
     this.closed = true;
     for (const c of this.running) c.abort();
     this.running.clear();
+    this.requests.clear();
     this.onclose?.();
     return Promise.resolve();
   }
@@ -191,10 +218,10 @@ export class StreamableHttpClientTransport implements Transport {
       failure = `the upstream stream broke: ${err instanceof Error ? err.message : 'unknown error'}`;
     } finally {
       clearTimeout(linger);
-      this.running.delete(controller);
+      this.forget(controller, requestId);
     }
     if (!answered && requestId !== undefined && !controller.signal.aborted) {
-      this.onmessage?.({ jsonrpc: '2.0', id: requestId, error: { code: -32000, message: failure } });
+      this.onmessage?.({ jsonrpc: '2.0', id: requestId, error: { code: -32000, message: failure, data: STREAM_ENDED } });
     }
   }
 }

@@ -7,7 +7,7 @@ import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import { DataChangeFeed } from '@gatehouse/db';
 import type { Principal } from '@gatehouse/credentials';
-import { evaluateGuardrails, type Finding, type GuardrailsVerdict } from '@gatehouse/guardrails';
+import { evaluateGuardrails, evaluateGuardrailsParts, type Finding, type GuardrailsVerdict } from '@gatehouse/guardrails';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
 import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
@@ -279,7 +279,7 @@ export class CallPipelineService {
 
     // Everything the agent will read is screened: the content blocks and, where the upstream sends it, the same
     // answer as structured data (the built-in Postgres connector sends its rows in both).
-    const output = tool.output?.enabled ? evaluateGuardrails(screened(result), tool.output) : null;
+    const output = tool.output?.enabled ? evaluateGuardrailsParts(screened(result), tool.output) : null;
     const findings = [...(input?.findings ?? []), ...(output?.findings ?? [])];
     if (output?.action === 'block') {
       void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: 'output_blocked', findings: summarize(findings) });
@@ -504,9 +504,9 @@ function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved
 }
 
 /** Findings without positions of secrets: detector, kind and where, never the text. */
-/** The parts of a tool's answer that reach the agent, as one value: findings are located at `$.content…` or `$.structuredContent…`. */
+/** The parts of a tool's answer that reach the agent; findings are located at `$.content…` or `$.structuredContent…`. */
 type Screened = Pick<CallToolResult, 'content' | 'structuredContent'>;
-function screened(result: CallToolResult): Screened {
+function screened(result: CallToolResult): Screened & Record<string, unknown> {
   return result.structuredContent === undefined ? { content: result.content } : { content: result.content, structuredContent: result.structuredContent };
 }
 

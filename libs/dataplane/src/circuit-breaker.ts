@@ -2,8 +2,8 @@
  * Per-connector breaker: after `threshold` consecutive failures calls fail
  * fast for `coolDownMs`; then one trial call is let through (half-open). A
  * trial that ends without a verdict (cancelled by its agent) is released, and
- * one that is still out after a cool-down no longer blocks the next: the
- * breaker can never stay open for good.
+ * one still out after `trialLeaseMs` (as long as a call may take) no longer
+ * blocks the next: the breaker can never stay open for good.
  */
 export class CircuitBreaker {
   private readonly state = new Map<string, { failures: number; openUntil: number; trialSince: number | null }>();
@@ -11,22 +11,22 @@ export class CircuitBreaker {
   constructor(
     private readonly threshold = 5,
     private readonly coolDownMs = 30_000,
+    private readonly trialLeaseMs = coolDownMs,
   ) {}
 
-  /** Whether a call may go out now. */
-  allow(key: string, now = Date.now()): boolean {
+  /** Whether a call may go out now: as usual ('closed'), as the half-open trial ('trial'), or not at all (null). */
+  allow(key: string, now = Date.now()): 'closed' | 'trial' | null {
     const s = this.state.get(key);
-    if (!s || s.failures < this.threshold) return true;
-    if (now < s.openUntil) return false;
-    if (s.trialSince !== null && now < s.trialSince + this.coolDownMs) return false;
+    if (!s || s.failures < this.threshold) return 'closed';
+    if (now < s.openUntil || this.trialOut(s, now)) return null;
     s.trialSince = now;
-    return true;
+    return 'trial';
   }
 
-  /** Open and still cooling down: no call, not even a trial, would go out now. */
+  /** No call would go out now: cooling down, or a trial is out. */
   isOpen(key: string, now = Date.now()): boolean {
     const s = this.state.get(key);
-    return s !== undefined && s.failures >= this.threshold && now < s.openUntil;
+    return s !== undefined && s.failures >= this.threshold && (now < s.openUntil || this.trialOut(s, now));
   }
 
   success(key: string): void {
@@ -43,9 +43,13 @@ export class CircuitBreaker {
     return s.failures >= this.threshold;
   }
 
-  /** A call that ended without telling anything about the upstream (its agent cancelled it): a trial may go out again. */
+  /** The trial ended without telling anything about the upstream (its agent cancelled it): another may go out. */
   release(key: string): void {
     const s = this.state.get(key);
     if (s) s.trialSince = null;
+  }
+
+  private trialOut(s: { trialSince: number | null }, now: number): boolean {
+    return s.trialSince !== null && now < s.trialSince + this.trialLeaseMs;
   }
 }

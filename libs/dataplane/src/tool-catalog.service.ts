@@ -38,8 +38,9 @@ export interface GatewaySelector {
   credentialGatewayId?: string | null;
 }
 
+/** The caches' key of a selection: `<org>:` (so that an org's change forgets it), then the selection, unambiguously (names and versions may hold ':'). */
 function selectorKey(orgId: string, s: GatewaySelector): string {
-  return s.name ? `${orgId}:${s.name}:${s.version ?? ''}` : `${orgId}::${s.credentialGatewayId ?? ''}`;
+  return `${orgId}:${JSON.stringify(s.name ? [s.name, s.version ?? 'v1'] : [null, s.credentialGatewayId ?? null])}`;
 }
 
 export class NoGatewayError extends Error {}

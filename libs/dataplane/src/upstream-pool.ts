@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { createTransport, UpstreamHttpError, type ConnectorConfig } from '@gatehouse/connectors';
+import { createTransport, isStreamEnded, UpstreamHttpError, type ConnectorConfig } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 type McpConfig = Exclude<ConnectorConfig, { type: 'postgresql' }>;
 
 export class UpstreamUnavailable extends Error {
   constructor(
-    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_rejected' | 'upstream_error',
+    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_rejected' | 'upstream_error' | 'cancelled',
     message: string,
   ) {
     super(message);
@@ -17,20 +17,28 @@ export class UpstreamUnavailable extends Error {
 }
 
 /**
- * How a tools/call that threw ended. The SDK rejects with an McpError carrying
- * the upstream's own code when the upstream answered with a JSON-RPC error,
- * and with ConnectionClosed or RequestTimeout when it did not answer; anything
- * else is the transport failing.
+ * How a tools/call that threw ended. The SDK rejects with an McpError in
+ * three cases of its own: its timeout (RequestTimeout, with the timeout in
+ * `data`), the connection closing (ConnectionClosed, after which the client
+ * has no transport), and this project's HTTP transport finding the answer's
+ * stream ended (ConnectionClosed, `data` STREAM_ENDED). Any other McpError is
+ * a JSON-RPC error the upstream sent, whatever its code (servers may use
+ * -32000 and -32001 too); anything else is the transport failing.
  */
-export function classify(err: unknown, signal: AbortSignal): 'cancelled' | 'answered' | 'timeout' | 'transport' {
+export function classify(err: unknown, signal: AbortSignal, transportGone: boolean): 'cancelled' | 'answered' | 'timeout' | 'transport' {
   if (signal.aborted) return 'cancelled';
-  if (err instanceof McpError) {
-    const code = err.code as ErrorCode;
-    if (code === ErrorCode.RequestTimeout) return 'timeout';
-    if (code !== ErrorCode.ConnectionClosed) return 'answered';
-    return 'transport';
-  }
-  return /timed? ?out/i.test((err as Error).message) ? 'timeout' : 'transport';
+  if (!(err instanceof McpError)) return 'transport';
+  const code = err.code as ErrorCode;
+  const data: unknown = err.data;
+  if (code === ErrorCode.RequestTimeout && typeof data === 'object' && data !== null && 'timeout' in data) return 'timeout';
+  if (code === ErrorCode.ConnectionClosed && (transportGone || isStreamEnded(data))) return 'transport';
+  return 'answered';
+}
+
+/** A transport failure that was a timeout of its own (connecting, headers, body), for the audit's error code. */
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown };
+  return e.name === 'TimeoutError' || (typeof e.code === 'string' && /TIMEOUT/.test(e.code));
 }
 
 interface PooledClient {
@@ -49,10 +57,12 @@ const IDLE_MS = 5 * 60_000;
 export class UpstreamPool implements OnApplicationShutdown {
   private readonly logger = new Logger(UpstreamPool.name);
   private readonly clients = new Map<string, Promise<PooledClient>>();
-  private readonly breaker = new CircuitBreaker();
+  private readonly breaker: CircuitBreaker;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(@Inject(APP_CONFIG) private readonly env: Env) {
+    // A trial is given as long as a call may take before another may go out.
+    this.breaker = new CircuitBreaker(5, 30_000, env.UPSTREAM_CALL_TIMEOUT_MS + 5_000);
     this.sweeper = setInterval(() => void this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -66,9 +76,8 @@ export class UpstreamPool implements OnApplicationShutdown {
     signal: AbortSignal,
     timeoutMs: number,
   ): Promise<CallToolResult> {
-    if (!this.breaker.allow(connectorId)) {
-      throw new UpstreamUnavailable('circuit_open', 'upstream is failing; calls are paused for a short while');
-    }
+    const admitted = this.breaker.allow(connectorId);
+    if (!admitted) throw new UpstreamUnavailable('circuit_open', 'upstream is failing; calls are paused for a short while');
     const key = `${connectorId}:${configKey}`;
     for (let attempt = 1; ; attempt++) {
       let pooled: PooledClient;
@@ -86,11 +95,12 @@ export class UpstreamPool implements OnApplicationShutdown {
         return result;
       } catch (err) {
         const message = (err as Error).message.split('\n')[0].slice(0, 200);
-        const failure = classify(err, signal);
+        const failure = classify(err, signal, pooled.client.transport === undefined);
         if (failure === 'cancelled') {
-          // Says nothing about the upstream; the session stays (the SDK told the upstream to stop).
-          this.breaker.release(connectorId);
-          throw new UpstreamUnavailable('upstream_error', 'call cancelled');
+          // Says nothing about the upstream; the session stays (the SDK told the upstream to stop). A cancelled trial
+          // lets the next one out.
+          if (admitted === 'trial') this.breaker.release(connectorId);
+          throw new UpstreamUnavailable('cancelled', 'call cancelled');
         }
         if (failure === 'answered') {
           // The upstream is alive and refused this call (unknown tool, invalid arguments…): one agent's bad calls
@@ -112,6 +122,7 @@ export class UpstreamPool implements OnApplicationShutdown {
           continue;
         }
         this.breaker.failure(connectorId);
+        if (isTimeout(err)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer in time: ${message}`);
         throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message}`);
       }
     }

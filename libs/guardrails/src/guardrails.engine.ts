@@ -58,3 +58,41 @@ export function evaluateGuardrails(value: unknown, config: GuardrailsConfig, lim
   if (toRedact.length > 0) return { action: 'redact', findings, redacted: redactValue(value, toRedact) };
   return { action: 'allow', findings };
 }
+
+/**
+ * `evaluateGuardrails` over the named parts of one value (a tool's answer:
+ * its content and its structured content), each part scanned on its own
+ * with the full limits, so that a value the upstream sends twice, as text and
+ * as data, does not meet the limits at half its size. Findings are located
+ * under the part's name (`$.content[0].text`); the verdict blocks if any part
+ * blocks, else redacts every part that needs it; `redacted` holds all parts.
+ */
+export function evaluateGuardrailsParts(
+  parts: Record<string, unknown>,
+  config: GuardrailsConfig,
+  limits: Partial<ScanLimits> = {},
+): GuardrailsVerdict {
+  const findings: Finding[] = [];
+  const blockedBy = new Set<DetectorName | 'scanner'>();
+  const redacted: Record<string, unknown> = { ...parts };
+  let redacts = false;
+  const configFindings = new Set<string>();
+  for (const [name, value] of Object.entries(parts)) {
+    const verdict = evaluateGuardrails(value, config, limits);
+    for (const f of verdict.findings) {
+      // A finding about the config itself (a pattern that does not compile) is the same for every part: once.
+      if (f.target === 'config') {
+        if (!configFindings.has(f.path)) findings.push(f);
+        configFindings.add(f.path);
+      } else findings.push({ ...f, path: `$.${name}${f.path.slice(1)}` });
+    }
+    for (const d of verdict.blocked_by ?? []) blockedBy.add(d);
+    if (verdict.action === 'redact') {
+      redacted[name] = verdict.redacted;
+      redacts = true;
+    }
+  }
+  if (blockedBy.size > 0) return { action: 'block', findings, blocked_by: [...blockedBy] };
+  if (redacts) return { action: 'redact', findings, redacted };
+  return { action: 'allow', findings };
+}

@@ -1,5 +1,5 @@
 export * from './guardrails.types.js';
-export { evaluateGuardrails, detectorsFor } from './guardrails.engine.js';
+export { evaluateGuardrails, evaluateGuardrailsParts, detectorsFor } from './guardrails.engine.js';
 export { scanValue } from './scan.js';
 export { redactValue, redactText } from './redact.js';
 export { validateDetectorConfig, type DetectorConfigProblem } from './guardrails.config.js';
