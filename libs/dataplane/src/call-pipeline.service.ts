@@ -503,13 +503,13 @@ function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved
   }
 }
 
-/** Findings without positions of secrets: detector, kind and where, never the text. */
 /** The parts of a tool's answer that reach the agent; findings are located at `$.content…` or `$.structuredContent…`. */
 type Screened = Pick<CallToolResult, 'content' | 'structuredContent'>;
 function screened(result: CallToolResult): Screened & Record<string, unknown> {
   return result.structuredContent === undefined ? { content: result.content } : { content: result.content, structuredContent: result.structuredContent };
 }
 
+/** Findings without positions of secrets: detector, kind and where, never the text. */
 function summarize(findings: Finding[]): { detector: string; kind: string; path: string }[] {
   return findings.slice(0, 50).map((f) => ({ detector: f.detector, kind: f.kind, path: f.path }));
 }
