@@ -73,10 +73,7 @@ export class ToolCatalogService {
       if (selector.name) return this.gatewaysService.getByName(orgId, selector.name, selector.version ?? 'v1');
       if (selector.credentialGatewayId) {
         // A gateway deleted since the credential was read unbinds it (ON DELETE SET NULL): the default serves then.
-        const own = await this.gatewaysService.get(orgId, selector.credentialGatewayId).catch((err: unknown) => {
-          if (err instanceof DomainError && err.kind === 'not_found') return null;
-          throw err;
-        });
+        const own = await this.gatewaysService.find(orgId, selector.credentialGatewayId);
         if (own) return own;
       }
       const g = await this.gatewaysService.findDefault(orgId);

@@ -75,9 +75,14 @@ export class GatewaysService {
   }
 
   async get(orgId: string, id: string): Promise<Gateway> {
-    const g = await this.repo.findById(orgId, id);
+    const g = await this.find(orgId, id);
     if (!g) throw new NotFoundError('gateway', id);
     return g;
+  }
+
+  /** A gateway of the org, or null. */
+  find(orgId: string, id: string): Promise<Gateway | null> {
+    return this.repo.findById(orgId, id);
   }
 
   async getByName(orgId: string, savedName: string, version = 'v1'): Promise<Gateway> {

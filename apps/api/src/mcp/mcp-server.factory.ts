@@ -163,7 +163,7 @@ export class McpServerFactory implements OnModuleInit {
 }
 
 /** JSON-RPC's range for implementation-defined server errors: a request over the caller's rate limit. */
-export const RATE_LIMITED_CODE = -32029;
+const RATE_LIMITED_CODE = -32029;
 
 function toMcpError(err: unknown): McpError {
   if (err instanceof McpError) return err;
