@@ -11,6 +11,7 @@ import {
   baseUrl,
   bearer,
   connectMcp,
+  startApiProcess,
   createApiKey,
   createOAuthClient,
   createOrg,
@@ -224,29 +225,41 @@ describe('data plane: /mcp/:orgSlug', () => {
     expect(theirs.status).toBe(404);
   });
 
-  it('binds a session to the credential that opened it, serves it from a second api process, and ends it on DELETE', async () => {
+  it('binds a session to the credential that opened it, serves it from a second api process (a separate OS process), and ends it on DELETE', async () => {
     const { client, transport } = await connectMcp(t, org.slug, agentKey);
     const sessionId = transport.sessionId!;
     expect(sessionId).toEqual(expect.any(String));
-    const url = `${baseUrl(t)}/mcp/${org.slug}`;
-    const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sessionId };
-    const list = { jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} };
+    const headers = (id: string) => ({ 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': id });
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} });
     const otherKey = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
-    expect((await fetch(url, { method: 'POST', headers: { ...headers, ...bearer(otherKey) }, body: JSON.stringify(list) })).status).toBe(404);
+    const post = (base: string, id: string, key: string) => fetch(`${base}/mcp/${org.slug}`, { method: 'POST', headers: { ...headers(id), ...bearer(key) }, body: list });
+    expect((await post(baseUrl(t), sessionId, otherKey)).status).toBe(404);
 
-    const second = await startTestApp({ STDIO_ALLOWLIST: process.execPath });
+    const second = await startApiProcess({ STDIO_ALLOWLIST: process.execPath, UPSTREAM_CALL_TIMEOUT_MS: '1500' });
     try {
-      const { client: c2 } = await connectMcp(second, org.slug, agentKey, { sessionId });
-      const res = (await c2.callTool({ name: 'local__echo', arguments: { text: 'replica two' } })) as CallToolResult;
-      expect(text(res)).toContain('replica two');
-      await c2.close();
+      // The session opened here is served over there, to its credential only.
+      expect((await post(second.url, sessionId, otherKey)).status).toBe(404);
+      const { client: resumed } = await connectMcp(second.url, org.slug, agentKey, { sessionId });
+      expect(text((await resumed.callTool({ name: 'local__echo', arguments: { text: 'replica two' } })) as CallToolResult)).toContain('replica two');
+      await resumed.close();
+
+      // A session opened over there outlives that process: it crashes, and this one serves the session.
+      const { client: there, transport: thereTransport } = await connectMcp(second.url, org.slug, agentKey);
+      const theirs = thereTransport.sessionId!;
+      expect(text((await there.callTool({ name: 'local__echo', arguments: { text: 'before the crash' } })) as CallToolResult)).toContain('before the crash');
+      await second.stop('SIGKILL');
+      const { client: here } = await connectMcp(t, org.slug, agentKey, { sessionId: theirs });
+      expect(text((await here.callTool({ name: 'local__echo', arguments: { text: 'after the crash' } })) as CallToolResult)).toContain('after the crash');
+      await here.close();
+      await there.close().catch(() => undefined);
     } finally {
-      await second.close();
+      await second.stop('SIGKILL');
     }
-    expect((await fetch(url, { method: 'DELETE', headers: { ...headers, ...bearer(agentKey) } })).status).toBe(200);
-    expect((await fetch(url, { method: 'POST', headers: { ...headers, ...bearer(agentKey) }, body: JSON.stringify(list) })).status).toBe(404);
+    const url = `${baseUrl(t)}/mcp/${org.slug}`;
+    expect((await fetch(url, { method: 'DELETE', headers: { ...headers(sessionId), ...bearer(agentKey) } })).status).toBe(200);
+    expect((await post(baseUrl(t), sessionId, agentKey)).status).toBe(404);
     await client.close();
-  }, 30_000);
+  }, 90_000);
 
   it('serves an OAuth access token with mcp:call as it serves an API key, and refuses one without it', async () => {
     const c = await createOAuthClient(t, org, { scopes: ['mcp:call', 'read'] });

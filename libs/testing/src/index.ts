@@ -5,3 +5,4 @@ export * from './test-database.js';
 export * from './mcp-client.js';
 export * from './approval-links.js';
 export * from './tcp-proxy.js';
+export * from './api-process.js';
