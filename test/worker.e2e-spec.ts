@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import pg from 'pg';
 import { bullConnection, QUEUES } from '@gatehouse/queue';
-import { bearer, createApiKey, createOrg, EVERYTHING_SERVER, startTestApp, type TestApp } from '@gatehouse/testing';
+import { adminAuth, bearer, createApiKey, createOrg, EVERYTHING_SERVER, startTestApp, type TestApp } from '@gatehouse/testing';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 
 describe('worker', () => {
@@ -76,4 +76,41 @@ describe('worker', () => {
       await queue.close();
     }
   }, 90_000);
+
+  it('runs the audit retention job: each org loses only its entries older than its own retention', async () => {
+    const { connection, prefix } = bullConnection(t.env);
+    const queue = new Queue(QUEUES.maintenance.name, { connection, prefix });
+    const events = new QueueEvents(QUEUES.maintenance.name, { connection, prefix });
+    const db = new pg.Client({ connectionString: t.env.DATABASE_URL });
+    await db.connect();
+    try {
+      const check = async (org: Awaited<ReturnType<typeof createOrg>>, toolName: string) => {
+        const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+        await t.http.post('/v1/check').set(bearer(key)).send({ serverName: 'svc', toolName }).expect(200);
+      };
+      const short = await createOrg(t);
+      const long = await createOrg(t);
+      await t.http.patch(`/api/admin/orgs/${short.id}`).set(adminAuth(t)).send({ audit_retention_days: 1 }).expect(200);
+      await check(short, 'old');
+      await check(long, 'old');
+      // Two days old: past the short org's retention (1 day), well within the other's (the default 90).
+      await db.query("UPDATE audit_entries SET timestamp = now() - interval '2 days' WHERE org_id = ANY($1)", [[short.id, long.id]]);
+      await check(short, 'recent');
+
+      await events.waitUntilReady();
+      const job = await queue.add(QUEUES.maintenance.jobs.enforceAuditRetention, {}, { jobId: `retention-${short.id}` });
+      await job.waitUntilFinished(events, 30_000);
+
+      const tools = async (orgId: string) =>
+        (await db.query('SELECT tool_name FROM audit_entries WHERE org_id = $1 ORDER BY tool_name', [orgId])).rows.map((r: { tool_name: string }) => r.tool_name);
+      expect(await tools(short.id)).toEqual(['recent']);
+      expect(await tools(long.id)).toEqual(['old']);
+      const listed = (await t.http.get('/api/audit').set(bearer(short.ownerKey)).expect(200)).body as { entries: { tool_name: string }[] };
+      expect(listed.entries.map((e) => e.tool_name)).toEqual(['recent']);
+    } finally {
+      await db.end();
+      await events.close();
+      await queue.close();
+    }
+  }, 60_000);
 });
