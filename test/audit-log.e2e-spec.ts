@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import http from 'node:http';
 import pg from 'pg';
 import { AuditLogService, AuditLogWriter, HeldConnection, type NewAuditEntry } from '@gatehouse/audit';
 import { newId } from '@gatehouse/common';
@@ -159,6 +160,48 @@ describe('audit log API', () => {
     expect(pool.totalCount).toBe(0);
   });
 
+  it('stops exporting when the reader goes away while its buffers are full: the export neither hangs nor reads on', async () => {
+    const o = await createOrg(t);
+    // Thirty export batches' worth (some 13 MB): far more than the socket buffers hold while nobody reads.
+    const db = new pg.Client({ connectionString: t.env.DATABASE_URL });
+    await db.connect();
+    await db.query(
+      `INSERT INTO audit_entries (id, org_id, timestamp, kind, tool_name, credential_id, decision, reason)
+       SELECT $2 || lpad(i::text, 8, '0'), $1, now() - i * interval '1 ms', 'check', 'tool_' || i, 'key_1', 'allow', repeat('r', 300)
+       FROM generate_series(1, 30000) AS i`,
+      [o.id, `${newId('aud')}_`],
+    );
+    await db.end();
+    const audit = t.app.get(AuditLogService);
+    const original = audit.stream.bind(audit);
+    let batches = 0;
+    let ended = false;
+    const spy = jest.spyOn(audit, 'stream').mockImplementation(async function* (...args: Parameters<AuditLogService['stream']>) {
+      try {
+        for await (const batch of original(...args)) {
+          batches++;
+          yield batch;
+        }
+      } finally {
+        ended = true;
+      }
+    });
+    try {
+      const { port } = t.app.getHttpServer().address() as { port: number };
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/audit/export', headers: bearer(o.ownerKey) });
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
+      expect(res.statusCode).toBe(200);
+      res.pause(); // the reader stops reading: the server's writes back up
+      await until('the export to wait on back-pressure', () => batches >= 1);
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      await until('the export to end once the reader is gone', () => ended);
+      expect(batches).toBeLessThan(30);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('enforces the org’s retention', async () => {
     const o = await createOrg(t);
     const k = (await createApiKey(t, o, { scopes: ['mcp:call'] })).secret;
@@ -170,3 +213,11 @@ describe('audit log API', () => {
     await t.http.patch(`/api/admin/orgs/${o.id}`).set(adminAuth(t)).send({ audit_retention_days: 0 }).expect(400);
   });
 });
+
+async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -39,7 +39,7 @@ export class AuditLogController {
     let closed = false;
     res.on('close', () => (closed = true));
     for await (const batch of this.audit.stream(p.orgId, filterOf(q))) {
-      if (closed) break;
+      if (closed || res.destroyed) break;
       const text = batch.map((e) => (csv ? toCsvRow(toAuditEntryDto(e)) : JSON.stringify(toAuditEntryDto(e)))).join('\n');
       // Respect back-pressure: a slow reader never makes the process buffer the whole log.
       // A reader gone while its buffer is full never drains: its close ends the wait too.
@@ -50,6 +50,7 @@ export class AuditLogController {
 }
 
 function drainedOrClosed(res: Response): Promise<void> {
+  if (res.destroyed) return Promise.resolve(); // its 'close' may already have been emitted
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
