@@ -112,6 +112,38 @@ describe('audit log API', () => {
     );
   });
 
+  it('stores what Postgres refuses in text (NUL, lone surrogates) as U+FFFD, and fails only the entry at fault, not its batch', async () => {
+    const o = await createOrg(t);
+    const other = await createOrg(t);
+    const writer = t.app.get(AuditLogWriter);
+    const prisma = t.app.get(PrismaService);
+    const k = (await createApiKey(t, o, { scopes: ['mcp:call'] })).secret;
+    // A check whose tool name carries a NUL rides in one group commit with other orgs' checks: every one is answered and stored.
+    const otherKey = (await createApiKey(t, other, { scopes: ['mcp:call'] })).secret;
+    const checks = await Promise.all([
+      t.http.post('/v1/check').set(bearer(k)).send({ serverName: 'svc', toolName: 'nul\u0000here' }),
+      ...Array.from({ length: 8 }, (_, i) => t.http.post('/v1/check').set(bearer(otherKey)).send({ serverName: 'svc', toolName: `fine${i}` })),
+    ]);
+    expect(checks.map((r) => r.status)).toEqual(Array(9).fill(200));
+    const mine = await prisma.auditEntry.findMany({ where: { orgId: o.id } });
+    expect(mine.map((e) => e.toolName)).toEqual(['nul\uFFFDhere']);
+    expect(await prisma.auditEntry.count({ where: { orgId: other.id } })).toBe(8);
+
+    // Findings whose path holds a lone surrogate (an argument's key) are stored too.
+    const odd = { ...entryOf(o.id, 1), id: newId('aud'), findings: [{ detector: 'pii', kind: 'email', path: '$.k\ud800' }] };
+    await writer.record(odd);
+    expect((await prisma.auditEntry.findUnique({ where: { id: odd.id } }))?.findings).toEqual([{ detector: 'pii', kind: 'email', path: '$.k\uFFFD' }]);
+
+    // A batch Postgres refuses for one entry (here: an id already taken) is written entry by entry: only that one fails.
+    const batch = Array.from({ length: 6 }, (_, i) => ({ ...entryOf(other.id, 100 + i), id: newId('aud') }));
+    const clash = { ...entryOf(other.id, 200), id: odd.id };
+    const results = await Promise.allSettled([...batch.slice(0, 3), clash, ...batch.slice(3)].map((e) => writer.record(e)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await prisma.auditEntry.count({ where: { id: { in: batch.map((e) => e.id) } } })).toBe(6);
+    // The writer goes on: the refusal left its connection usable.
+    await writer.record({ ...entryOf(other.id, 300), id: newId('aud') });
+  });
+
   it('goes on writing on fresh connections after Postgres drops its own', async () => {
     const o = await createOrg(t);
     const writer = t.app.get(AuditLogWriter);

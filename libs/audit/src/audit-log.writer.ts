@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Batcher, type BatcherOptions, type Queued } from '@gatehouse/common';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import type { AuditOutcome, NewAuditEntry } from './audit-log.repository.js';
-import { HeldConnection } from './held-connection.js';
+import { HeldConnection, isDataError } from './held-connection.js';
 
 const MAX_BATCH = 1000;
 /**
@@ -46,11 +46,23 @@ const TYPES = ['text', 'text', 'timestamptz', '"AuditKind"', 'text', 'text', 'te
 const INSERT_SQL = `INSERT INTO audit_entries (${COLUMNS})
   SELECT * FROM unnest(${TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 const INSERT_ONE_SQL = `INSERT INTO audit_entries (${COLUMNS}) VALUES (${TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')})`;
-const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+/** What Postgres refuses in text and jsonb: NUL, and a UTF-16 surrogate without its pair. */
+const UNSTORABLE = /[\0\p{Cs}]/u;
+const UNSTORABLE_ALL = /[\0\p{Cs}]/gu;
+/**
+ * A string as Postgres will take it: NUL and lone surrogates become U+FFFD.
+ * Tool names, connector names and finding paths come from callers and
+ * upstreams; one such character must not fail the batch it rides in, and with
+ * it every call (of any org) in the same group commit.
+ */
+export const storable = (s: string): string => (UNSTORABLE.test(s) ? s.replace(UNSTORABLE_ALL, '\uFFFD') : s);
+const json = (v: unknown): string | null =>
+  v === undefined || v === null ? null : JSON.stringify(v, (_key, x: unknown) => (typeof x === 'string' ? storable(x) : x));
+const text = <T>(v: T): T | string => (typeof v === 'string' ? storable(v) : v);
 /** An entry's values in COLUMNS order. */
 const row = (e: NewAuditEntry): unknown[] => [
-  e.id, e.orgId, e.timestamp, e.kind, e.connectorId, e.connectorName, e.toolName, e.agentId, e.credentialId, e.gatewayId,
-  e.decision, e.reason, e.policyId, e.ruleIndex, e.durationMs, e.success, e.errorCode, json(e.findings),
+  e.id, e.orgId, e.timestamp, e.kind, text(e.connectorId), text(e.connectorName), text(e.toolName), text(e.agentId), text(e.credentialId), text(e.gatewayId),
+  text(e.decision), text(e.reason), text(e.policyId), e.ruleIndex, e.durationMs, e.success, text(e.errorCode), json(e.findings),
 ];
 const COMPLETE_SQL = `UPDATE audit_entries AS a SET duration_ms = v.duration_ms, success = v.success, error_code = v.error_code,
     findings = COALESCE(v.findings, a.findings), completed_at = now()
@@ -86,7 +98,7 @@ export class AuditLogWriter implements OnApplicationShutdown {
     this.pool.on('error', lost);
     this.inserts = new HeldConnection(this.pool, lost);
     this.updates = new HeldConnection(this.pool, lost);
-    this.entries = new Batcher((batch) => settleAll(batch, (items) => this.insert(items)), GROUP_COMMIT);
+    this.entries = new Batcher((batch) => this.insertBatch(batch), GROUP_COMMIT);
     // Nobody waits on an outcome: it goes after the answer is written, and at most one UPDATE per OUTCOME_INTERVAL_MS
     // carries every outcome that arrived meanwhile (a transaction per call cost Postgres as much CPU as the INSERT).
     this.outcomes = new Batcher((batch) => settleAll(batch, (items) => this.completeMany(items)), {
@@ -94,6 +106,23 @@ export class AuditLogWriter implements OnApplicationShutdown {
       start: 'after-turn',
       minIntervalMs: OUTCOME_INTERVAL_MS,
     });
+  }
+
+  /**
+   * One group commit. Should Postgres refuse the batch for what one entry
+   * carries, each entry is written on its own, so that only the entry at fault
+   * fails (closed) and the calls beside it, of any org, go ahead.
+   */
+  private async insertBatch(batch: Queued<NewAuditEntry>[]): Promise<void> {
+    try {
+      await settleAll(batch, (items) => this.insert(items));
+    } catch (err) {
+      if (batch.length === 1 || !isDataError(err)) throw err;
+      this.logger.warn(`audit batch of ${batch.length} refused (${(err as Error).message}): writing its entries one by one`);
+      for (const q of batch) {
+        await this.insert([q.item]).then(q.resolve, q.reject);
+      }
+    }
   }
 
   private async insert(entries: NewAuditEntry[]): Promise<void> {
@@ -112,7 +141,7 @@ export class AuditLogWriter implements OnApplicationShutdown {
       text: COMPLETE_SQL,
       values: [
         outcomes.map((o) => o.id), outcomes.map((o) => o.durationMs), outcomes.map((o) => o.success),
-        outcomes.map((o) => o.errorCode), outcomes.map((o) => json(o.findings)),
+        outcomes.map((o) => text(o.errorCode)), outcomes.map((o) => json(o.findings)),
       ],
     });
   }

@@ -60,8 +60,9 @@ export class HeldConnection {
     try {
       return await client.query(config);
     } catch (err) {
-      // Whatever the error (a timeout leaves the connection's state unknown), the next statement starts on a fresh one.
-      this.drop(client, err as Error);
+      // Postgres refusing the statement's data leaves the connection as good as before. Any other error (a timeout
+      // leaves the connection's state unknown) and the next statement starts on a fresh one.
+      if (!isDataError(err)) this.drop(client, err as Error);
       throw err;
     }
   }
@@ -76,4 +77,14 @@ export class HeldConnection {
     this.client = undefined;
     client.release(err);
   }
+}
+
+/**
+ * Postgres refused a statement for what it carried (SQLSTATE class 22, data
+ * exception, e.g. a NUL in text; or 23, integrity constraint violation), not
+ * for the state of the connection or the server.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
