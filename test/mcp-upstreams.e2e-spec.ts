@@ -66,6 +66,15 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
     const after = (await client.callTool({ name: 'remote__echo', arguments: { message: 'after the restart' } })) as CallToolResult;
     expect(after.isError).toBeFalsy();
     expect(text(after)).toContain('after the restart');
+
+    // Calls in flight together when the upstream forgets the session: each one that finds it gone drops only the
+    // session it used, never the new one another call just opened.
+    await upstream.stop();
+    upstream = await startEverythingHttp('streamableHttp', port);
+    const together = (await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.callTool({ name: 'remote__echo', arguments: { message: `together ${i}` } })),
+    )) as CallToolResult[];
+    expect(together.map((r) => (r.isError ? text(r) : 'ok'))).toEqual(Array(6).fill('ok'));
     await client.close();
   }, 30_000);
 

@@ -44,6 +44,10 @@ function isTimeout(err: unknown): boolean {
 interface PooledClient {
   client: Client;
   lastUsed: number;
+  /** Calls running on this session. */
+  inFlight: number;
+  /** Out of the pool: closed once its last call has ended. */
+  retired: boolean;
 }
 
 const IDLE_MS = 5 * 60_000;
@@ -81,13 +85,15 @@ export class UpstreamPool implements OnApplicationShutdown {
     const key = `${connectorId}:${configKey}`;
     for (let attempt = 1; ; attempt++) {
       let pooled: PooledClient;
+      const entry = this.connect(key, config);
       try {
-        pooled = await this.connect(key, config);
+        pooled = await entry;
       } catch (err) {
         this.breaker.failure(connectorId);
         throw new UpstreamUnavailable('upstream_unreachable', `upstream unreachable: ${(err as Error).message}`);
       }
       pooled.lastUsed = Date.now();
+      pooled.inFlight++;
       try {
         // The SDK sends notifications/cancelled upstream when the signal aborts or the timeout fires.
         const result = (await pooled.client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallToolResult;
@@ -111,19 +117,24 @@ export class UpstreamPool implements OnApplicationShutdown {
         if (failure === 'timeout') {
           // The SDK has sent notifications/cancelled; the session is kept for the calls in flight on it (for stdio, the
           // process) unless the upstream keeps timing out, in which case the trial after the cool-down starts afresh.
-          if (this.breaker.failure(connectorId)) await this.drop(key);
+          if (this.breaker.failure(connectorId)) await this.drop(key, entry);
           throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer within ${timeoutMs} ms`);
         }
-        // A failed transport poisons the session.
-        await this.drop(key);
         // The upstream forgot the session (it restarted, or expired it) and processed nothing: a new session, once.
+        // The old one leaves the pool but is closed only after its last call: the others on it meet the same refusal
+        // and start afresh too, rather than being cut off by this call's close.
         if (attempt === 1 && err instanceof UpstreamHttpError && err.sessionLost) {
+          this.retire(key, entry, pooled);
           this.logger.debug(`upstream session of ${connectorId} lost (HTTP ${err.status}); starting a new one`);
           continue;
         }
+        // A failed transport poisons the session: this one, not another call's fresh one.
+        await this.drop(key, entry);
         this.breaker.failure(connectorId);
         if (isTimeout(err)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer in time: ${message}`);
         throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message}`);
+      } finally {
+        if (--pooled.inFlight === 0 && pooled.retired) void pooled.client.close().catch(() => undefined);
       }
     }
   }
@@ -147,7 +158,7 @@ export class UpstreamPool implements OnApplicationShutdown {
           if (this.clients.get(key) === entry) this.clients.delete(key);
         };
         await client.connect(transport, { timeout: this.env.PROBE_TIMEOUT_MS });
-        return { client, lastUsed: Date.now() };
+        return { client, lastUsed: Date.now(), inFlight: 0, retired: false };
       })();
       this.clients.set(key, entry);
       entry.catch(() => {
@@ -157,23 +168,33 @@ export class UpstreamPool implements OnApplicationShutdown {
     return entry;
   }
 
-  private async drop(key: string): Promise<void> {
-    const entry = this.clients.get(key);
-    this.clients.delete(key);
-    await entry?.then((p) => p.client.close()).catch(() => undefined);
+  /**
+   * Closes a session and forgets it, unless another call has already put a new
+   * one in its place (calls that met the same failure together each drop the
+   * session they used, never the one the first of them opened since).
+   */
+  /** Takes a session out of the pool (if still there); it is closed when its last call ends. */
+  private retire(key: string, entry: Promise<PooledClient>, pooled: PooledClient): void {
+    if (this.clients.get(key) === entry) this.clients.delete(key);
+    pooled.retired = true;
+  }
+
+  private async drop(key: string, entry: Promise<PooledClient>): Promise<void> {
+    if (this.clients.get(key) === entry) this.clients.delete(key);
+    await entry.then((p) => p.client.close()).catch(() => undefined);
   }
 
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const [key, entry] of this.clients) {
       const pooled = await entry.catch(() => null);
-      if (pooled && now - pooled.lastUsed > IDLE_MS) await this.drop(key);
+      if (pooled && now - pooled.lastUsed > IDLE_MS) await this.drop(key, entry);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.clients.keys()].map((k) => this.drop(k)));
+    await Promise.all([...this.clients].map(([k, entry]) => this.drop(k, entry)));
     this.logger.debug('upstream sessions closed');
   }
 }
