@@ -234,6 +234,32 @@ describe('audit log API', () => {
     }
   });
 
+  it('cuts an export off when reading the log fails midway, so that the client cannot take a part for the whole', async () => {
+    const audit = t.app.get(AuditLogService);
+    const original = audit.stream.bind(audit);
+    const spy = jest.spyOn(audit, 'stream').mockImplementation(async function* (...args: Parameters<AuditLogService['stream']>) {
+      for await (const batch of original(...args)) yield batch;
+      throw new Error('connection terminated unexpectedly');
+    });
+    try {
+      const { port } = t.app.getHttpServer().address() as { port: number };
+      const outcome = await new Promise<string>((resolve) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/api/audit/export', headers: bearer(org.ownerKey) }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve(`ended after ${body.split('\n').filter(Boolean).length} lines`));
+          res.on('aborted', () => resolve('cut off'));
+          res.on('error', () => resolve('cut off'));
+        });
+        req.on('error', () => resolve('cut off'));
+      });
+      expect(outcome).toBe('cut off');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('enforces the org’s retention', async () => {
     const o = await createOrg(t);
     const k = (await createApiKey(t, o, { scopes: ['mcp:call'] })).secret;

@@ -61,7 +61,12 @@ export function sendError(req: IncomingMessage & { id?: unknown }, res: ServerRe
   const requestId = requestIdOf(req);
   const { status, code, message, details } = describeError(exception, req);
   if (status >= 500) logServerError(exception, requestId);
-  if (res.headersSent) return;
+  if (res.headersSent) {
+    // Too late for an error body (a streamed export failing midway): cut the response off, so that the client sees it
+    // broken off rather than waiting on it, or taking what it got for the whole.
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
   if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
   if (status === 401 && !res.getHeader('WWW-Authenticate')) {
     res.setHeader('WWW-Authenticate', `Bearer realm="gatehouse", error="invalid_token"`);
