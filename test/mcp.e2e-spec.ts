@@ -45,6 +45,8 @@ describe('data plane: /mcp/:orgSlug', () => {
       JSON.stringify([
         { name: 'echo', description: 'Echoes its arguments', inputSchema: schema },
         { name: 'echo_structured', description: 'Echoes its arguments as structured content', inputSchema: schema },
+        { name: 'echo_extra', description: 'Echoes its arguments outside content', inputSchema: schema },
+        { name: 'reject_echo', description: 'Refuses, quoting its arguments', inputSchema: schema },
         { name: 'send_email', description: 'Sends an email', inputSchema: schema },
         { name: 'crash', description: 'Dies mid-call', inputSchema: schema },
         { name: 'hang', description: 'Never answers', inputSchema: schema },
@@ -80,7 +82,7 @@ describe('data plane: /mcp/:orgSlug', () => {
     const { client } = await connectMcp(t, org.slug, agentKey);
     await client.ping();
     const names = (await client.listTools()).tools.map((x) => x.name).sort();
-    expect(names).toEqual(['everything__echo', 'everything__get-sum', 'local__crash', 'local__echo', 'local__echo_structured', 'local__hang', 'local__send_email']);
+    expect(names).toEqual(['everything__echo', 'everything__get-sum', 'local__crash', 'local__echo', 'local__echo_extra', 'local__echo_structured', 'local__hang', 'local__reject_echo', 'local__send_email']);
     await client.close();
   });
 
@@ -180,6 +182,22 @@ describe('data plane: /mcp/:orgSlug', () => {
     expect(entry).toEqual(
       expect.objectContaining({ success: true, guardrail_findings: expect.arrayContaining([{ detector: 'pii', kind: 'email', path: '$.structuredContent.args.text' }]) }),
     );
+  });
+
+  it('passes on no part of an answer the output guardrails have not screened: unknown keys are dropped, _meta and the upstream’s error are screened', async () => {
+    const { client } = await connectMcp(t, org.slug, agentKey);
+    const extra = (await client.callTool({ name: 'local__echo_extra', arguments: { text: 'mail jane.doe@example.com now' } })) as CallToolResult & Record<string, unknown>;
+    expect(extra.isError).toBeFalsy();
+    expect(JSON.stringify(extra)).not.toContain('jane.doe@example.com');
+    expect(extra.toolResult).toBeUndefined();
+    expect(extra._meta).toEqual({ echo: { tool: 'echo_extra', args: { text: expect.stringMatching(/^mail \[REDACTED[^\]]*\] now$/) } } });
+
+    const refused = (await client.callTool({ name: 'local__reject_echo', arguments: { text: 'mail jane.doe@example.com now' } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain('upstream_rejected');
+    expect(text(refused)).toContain('[REDACTED');
+    expect(text(refused)).not.toContain('jane.doe@example.com');
+    await client.close();
   });
 
   it('denies by policy with the reason, as an MCP error result', async () => {

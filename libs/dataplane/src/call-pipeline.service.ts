@@ -7,7 +7,7 @@ import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
 import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
 import { DataChangeFeed } from '@gatehouse/db';
 import type { Principal } from '@gatehouse/credentials';
-import { evaluateGuardrails, evaluateGuardrailsParts, type Finding, type GuardrailsVerdict } from '@gatehouse/guardrails';
+import { evaluateGuardrails, evaluateGuardrailsParts, type Finding, type GuardrailsConfig, type GuardrailsVerdict } from '@gatehouse/guardrails';
 import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/policy';
 import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
@@ -270,11 +270,15 @@ export class CallPipelineService {
 
     let result: CallToolResult;
     try {
-      result = await this.forward(p.orgId, tool, args, signal);
+      result = answerOf(await this.forward(p.orgId, tool, args, signal));
     } catch (err) {
       const code = err instanceof UpstreamUnavailable ? err.code : 'upstream_error';
-      void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: code });
-      return errorResult(`Upstream ${tool.connector.name} failed (${code}): ${(err as Error).message}`);
+      // The reason can quote the upstream (its JSON-RPC error, the start of an HTTP error body): screened like its answers.
+      const reason = tool.output?.enabled ? screenedText((err as Error).message, tool.output) : { text: (err as Error).message, findings: [] };
+      void this.audit.complete({
+        id: base.id, durationMs: elapsed(), success: false, errorCode: code, findings: reason.findings.length ? summarize(reason.findings) : undefined,
+      });
+      return errorResult(`Upstream ${tool.connector.name} failed (${code}): ${reason.text}`);
     }
 
     // Everything the agent will read is screened: the content blocks and, where the upstream sends it, the same
@@ -504,9 +508,34 @@ function heldMessage(approval: Approval, outcome: Exclude<HoldOutcome, 'approved
 }
 
 /** The parts of a tool's answer that reach the agent; findings are located at `$.content…` or `$.structuredContent…`. */
-type Screened = Pick<CallToolResult, 'content' | 'structuredContent'>;
+type Screened = Pick<CallToolResult, 'content' | 'structuredContent' | '_meta'>;
+/** The parts of an answer (see `answerOf`) the agent reads, for the output guardrails. */
 function screened(result: CallToolResult): Screened & Record<string, unknown> {
-  return result.structuredContent === undefined ? { content: result.content } : { content: result.content, structuredContent: result.structuredContent };
+  const parts: Screened & Record<string, unknown> = { content: result.content };
+  if (result.structuredContent !== undefined) parts.structuredContent = result.structuredContent;
+  if (result._meta !== undefined) parts._meta = result._meta;
+  return parts;
+}
+
+/**
+ * What the agent gets of an upstream's answer: the fields of a CallToolResult
+ * and nothing else. The SDK's schema lets unknown keys through (a legacy
+ * `toolResult`, anything an upstream adds), and a key the output guardrails
+ * do not screen would carry anything past them.
+ */
+function answerOf(r: CallToolResult): CallToolResult {
+  const out: CallToolResult = { content: r.content };
+  if (r.structuredContent !== undefined) out.structuredContent = r.structuredContent;
+  if (r.isError !== undefined) out.isError = r.isError;
+  if (r._meta !== undefined) out._meta = r._meta;
+  return out;
+}
+
+/** A text the agent will read, screened by the output guardrails: withheld if they block, redacted if they redact. */
+function screenedText(text: string, config: GuardrailsConfig): { text: string; findings: Finding[] } {
+  const verdict = evaluateGuardrails(text, config);
+  if (verdict.action === 'block') return { text: `(withheld by output guardrail: ${(verdict.blocked_by ?? []).join(', ')})`, findings: verdict.findings };
+  return { text: verdict.action === 'redact' ? String(verdict.redacted) : text, findings: verdict.findings };
 }
 
 /** Findings without positions of secrets: detector, kind and where, never the text. */
