@@ -47,6 +47,20 @@ describe('POST /v1/check', () => {
     expect((await send('drop_table')).body).toMatchObject({ decision: 'deny', reason: `matched rule 1 of policy "${p.name}"` });
   });
 
+  it('answers 404 for a gateway the request names that does not exist, rather than with another policy', async () => {
+    const o = await createOrg(t);
+    const closed = ((await t.http.post('/api/policies').set(bearer(o.ownerKey)).send({ name: 'closed', rules: [], default_action: 'deny' }).expect(201)).body as { id: string });
+    await t.http.post('/api/gateways').set(bearer(o.ownerKey)).send({ saved_name: 'prod', servers_config: { servers: [] }, policy_id: closed.id }).expect(201);
+    const key = (await createApiKey(t, o, { scopes: ['mcp:call'] })).secret;
+    const check = (headers: Record<string, string>) => t.http.post('/v1/check').set(bearer(key)).set(headers).send({ serverName: 'db', toolName: 'drop_table' });
+    expect((await check({ 'X-MCP-Gateway': 'prod' }).expect(200)).body).toMatchObject({ decision: 'deny', policyId: closed.id });
+    const missing = await check({ 'X-MCP-Gateway': 'prod', 'X-MCP-Gateway-Version': 'v9' }).expect(404);
+    expect((missing.body as { error: { code: string } }).error.code).toBe('gateway_not_found');
+    await check({ 'X-MCP-Gateway': 'staging' }).expect(404);
+    // Without a name, the org's default gateway (here the only one) decides.
+    expect((await check({}).expect(200)).body).toMatchObject({ decision: 'deny', policyId: closed.id });
+  });
+
   it('validates the body and needs mcp:call', async () => {
     const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
     const bad = await t.http.post('/v1/check').set(bearer(key)).send({ toolName: 5 }).expect(400);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type ChangeAwareCache } from '@gatehouse/common';
+import type { ChangeAwareCache } from '@gatehouse/common';
 import { DataChangeFeed } from '@gatehouse/db';
 import { GatewaysService, type Gateway, type GuardrailsConfig, type ServerEntry } from '@gatehouse/gateways';
 import { evaluateGuardrails } from '@gatehouse/guardrails';
@@ -83,17 +83,20 @@ export class ToolCatalogService {
   }
 
   /**
-   * The selected gateway's policy, or null when the org has no such gateway;
-   * an absent gateway is remembered like a found one, until the org's gateways
-   * change (it used to cost /v1/check a query per request). Other failures are
-   * not remembered.
+   * The selected gateway's policy, or null when the org has no gateway at all
+   * (nothing named, none bound, no default): that answer is remembered like a
+   * found gateway, until the org's gateways change (it used to cost /v1/check
+   * a query per request). A gateway named by the request that does not exist
+   * is the caller's error (not found), as on /mcp: answering with another
+   * policy than the one the caller asked for could allow what it denies.
+   * Failures are not remembered.
    */
   gatewayPolicyId(orgId: string, selector: GatewaySelector): Promise<string | null> {
     return this.gatewayPolicies.get(selectorKey(orgId, selector), () =>
       this.resolveGateway(orgId, selector).then(
         (g) => g.policyId,
         (err: unknown) => {
-          if (err instanceof NoGatewayError || (err instanceof DomainError && err.kind === 'not_found')) return null;
+          if (err instanceof NoGatewayError) return null;
           throw err;
         },
       ),

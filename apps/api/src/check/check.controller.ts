@@ -32,9 +32,9 @@ export class CheckController {
   @Post()
   @HttpCode(200)
   @Scopes('mcp:call')
-  @ApiOperation({ summary: 'Verdict for one tool call (seed enforgate); one audit entry; 500 and no verdict if it cannot be recorded' })
+  @ApiOperation({ summary: 'Verdict for one tool call (seed enforgate); one audit entry; 500 and no verdict if it cannot be recorded; 404 when X-MCP-Gateway names a gateway that does not exist' })
   @ApiResponse({ status: 200, type: CheckResponseDto })
-  @ApiErrors(400, 415, 429)
+  @ApiErrors(400, 404, 415, 429)
   async check(
     @CurrentPrincipal() p: Principal,
     @Body() b: CheckRequestDto,
