@@ -128,7 +128,7 @@ export class ToolCatalogService {
       for (const t of c.tools) {
         if (server.tools && !server.tools.includes(t.name)) continue;
         if (this.poisoned(t, common.server_tools_guardrails_config)) {
-          omitted.push({ connectorName: c.name, connectorId: c.id, reason: `tool ${t.name} hidden: its description was flagged by the tools guardrail` });
+          omitted.push({ connectorName: c.name, connectorId: c.id, reason: `tool ${t.name} hidden: its description or input schema was flagged by the tools guardrail` });
           continue;
         }
         const name = `${c.name}${TOOL_SEPARATOR}${t.name}`;
@@ -146,9 +146,15 @@ export class ToolCatalogService {
     return { gateway, tools, omitted };
   }
 
-  private poisoned(tool: { name: string; description: string | null }, config: GuardrailsConfig | undefined): boolean {
+  /**
+   * Everything of a tool the agent's model reads is screened: its name, its
+   * description, and its input schema (the descriptions of its parameters,
+   * their defaults and examples), where an instruction hides as well as in
+   * the description.
+   */
+  private poisoned(tool: { name: string; description: string | null; inputSchema: unknown }, config: GuardrailsConfig | undefined): boolean {
     if (!config?.enabled) return false;
-    return evaluateGuardrails({ name: tool.name, description: tool.description ?? '' }, config).action === 'block';
+    return evaluateGuardrails({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema }, config).action === 'block';
   }
 }
 
