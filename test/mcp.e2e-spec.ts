@@ -371,6 +371,26 @@ describe('data plane: /mcp/:orgSlug', () => {
     await client.close();
   });
 
+  it('holds a few SSE streams per session at most, and ends them when the session is deleted', async () => {
+    const { client, transport } = await connectMcp(t, org.slug, agentKey);
+    const url = `${baseUrl(t)}/mcp/${org.slug}`;
+    const headers = { Accept: 'text/event-stream', 'Mcp-Session-Id': transport.sessionId!, ...bearer(agentKey) };
+    // The SDK's client holds one already (it opens a stream after initializing): three more, and the next is refused.
+    const streams = await Promise.all(Array.from({ length: 3 }, () => fetch(url, { headers })));
+    expect(streams.map((r) => r.status)).toEqual([200, 200, 200]);
+    const readers = streams.map((r) => r.body!.getReader());
+    await Promise.all(readers.map((r) => r.read())); // each has its first comment line
+    const fifth = await fetch(url, { headers });
+    expect(fifth.status).toBe(409);
+    expect(((await fifth.json()) as { error: { message: string } }).error.message).toMatch(/4 open streams/);
+
+    expect((await fetch(url, { method: 'DELETE', headers: { 'Mcp-Session-Id': transport.sessionId!, ...bearer(agentKey) } })).status).toBe(200);
+    // Every stream of the session ends with it (a read that is done), instead of running until the client leaves.
+    const ends = await Promise.all(readers.map(async (r) => (await r.read()).done));
+    expect(ends).toEqual([true, true, true]);
+    await client.close().catch(() => undefined);
+  });
+
   it('records every call in the audit log without arguments or results', async () => {
     const res = await t.http.get('/api/audit?limit=1000').set(bearer(org.ownerKey)).expect(200);
     const entries = (res.body as { entries: { kind: string; decision: string; tool_name: string; success: boolean | null; error_code: string | null }[] }).entries;

@@ -12,6 +12,8 @@ import { isInitialize, JsonResponseTransport, singleMessageOf } from './json-res
 import { McpServerFactory } from './mcp-server.factory.js';
 
 const HEARTBEAT_MS = 15_000;
+/** Open SSE streams one session may hold on one replica; each holds a socket and a timer. */
+export const MAX_STREAMS_PER_SESSION = 4;
 
 /** The body of a request as the JSON parser left it. */
 type Request = IncomingMessage & { body?: unknown; id?: unknown };
@@ -32,7 +34,8 @@ function jsonRpcError(res: Response, status: number, message: string): void {
  */
 @Injectable()
 export class McpHttpService implements BeforeApplicationShutdown {
-  private readonly streams = new Set<Response>();
+  /** Open SSE streams by session id, so that ending a session ends its streams. */
+  private readonly streams = new Map<string, Set<Response>>();
 
   constructor(
     private readonly sessions: McpSessionStore,
@@ -103,7 +106,13 @@ export class McpHttpService implements BeforeApplicationShutdown {
     else if (transport instanceof StreamableHTTPServerTransport) await transport.handleRequest(req, res, body);
   }
 
-  /** A stream for server-initiated messages; Gatehouse sends none, so it only keeps the line warm. */
+  /**
+   * A stream for server-initiated messages; Gatehouse sends none, so it only
+   * keeps the line warm. Opening one counts against the caller's limits, a
+   * session holds a few at most, and each ends with its session: at once when
+   * the session is deleted here, at the next heartbeat when elsewhere (or
+   * when it expires).
+   */
   async get(p: Principal, req: Request, res: Response): Promise<void> {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
       jsonRpcError(res, 406, 'Not Acceptable: the client must accept text/event-stream');
@@ -111,19 +120,33 @@ export class McpHttpService implements BeforeApplicationShutdown {
     }
     const session = await this.session(p, req, res);
     if (!session) return;
+    await this.pipeline.rateLimit(p);
+    let open = this.streams.get(session.id);
+    if ((open?.size ?? 0) >= MAX_STREAMS_PER_SESSION) {
+      jsonRpcError(res, 409, `Conflict: this session already has ${MAX_STREAMS_PER_SESSION} open streams`);
+      return;
+    }
+    if (res.destroyed) return;
+    if (!open) this.streams.set(session.id, (open = new Set()));
+    open.add(res);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'Mcp-Session-Id': session.id });
     res.write(': gatehouse\n\n');
-    const timer = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    this.streams.add(res);
-    req.on('close', () => {
+    const timer = setInterval(() => {
+      void this.sessions.get(session.id).then(
+        (alive) => (alive ? res.write(': keep-alive\n\n') : res.end()),
+        () => res.write(': keep-alive\n\n'), // Redis unreachable says nothing about the session
+      );
+    }, HEARTBEAT_MS);
+    res.on('close', () => {
       clearInterval(timer);
-      this.streams.delete(res);
+      open.delete(res);
+      if (open.size === 0 && this.streams.get(session.id) === open) this.streams.delete(session.id);
     });
   }
 
   /** Open SSE streams would hold the HTTP server open forever; end them so shutdown completes. */
   beforeApplicationShutdown(): void {
-    for (const res of this.streams) res.end();
+    for (const open of this.streams.values()) for (const res of open) res.end();
     this.streams.clear();
   }
 
@@ -131,6 +154,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
     const session = await this.session(p, req, res);
     if (!session) return;
     await this.sessions.delete(session.id);
+    for (const stream of this.streams.get(session.id) ?? []) stream.end();
     res.writeHead(200).end();
   }
 
