@@ -246,6 +246,16 @@ describe('data plane: /mcp/:orgSlug', () => {
     const other = await createOrg(t);
     const theirs = await fetch(`${baseUrl(t)}/mcp/${other.slug}`, { method: 'POST', headers: { ...headers, ...bearer(agentKey) }, body: JSON.stringify(init) });
     expect(theirs.status).toBe(404);
+    // An initialize the transport refuses (Accept without text/event-stream: 406; not JSON: 415) opens no session.
+    const jsonOnly = await fetch(url, { method: 'POST', headers: { ...headers, Accept: 'application/json', ...bearer(agentKey) }, body: JSON.stringify(init) });
+    expect(jsonOnly.status).toBe(406);
+    expect(jsonOnly.headers.get('mcp-session-id')).toBeNull();
+    const notJson = await fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain', ...bearer(agentKey) }, body: JSON.stringify(init) });
+    expect(notJson.status).toBe(415);
+    expect(notJson.headers.get('mcp-session-id')).toBeNull();
+    const ok = await fetch(url, { method: 'POST', headers: { ...headers, ...bearer(agentKey) }, body: JSON.stringify(init) });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('mcp-session-id')).toEqual(expect.any(String));
   });
 
   it('binds a session to the credential that opened it, serves it from a second api process (a separate OS process), and ends it on DELETE', async () => {

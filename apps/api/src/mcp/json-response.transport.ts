@@ -23,14 +23,18 @@ import {
  */
 export function singleMessageOf(req: IncomingMessage, body: unknown): JSONRPCMessage | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
-  const accept = req.headers.accept;
-  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return null;
-  if (!isJsonContentType(req.headers['content-type'])) return null;
+  if (!hasStreamableHttpHeaders(req)) return null;
   const version = req.headers['mcp-protocol-version'];
   if (version !== undefined && (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version))) return null;
   const parsed = JSONRPCMessageSchema.safeParse(body);
   if (!parsed.success || isInitialize(parsed.data)) return null;
   return parsed.data;
+}
+
+/** Accept and Content-Type as a streamable HTTP POST must have them (else the SDK's transport answers 406 or 415). */
+export function hasStreamableHttpHeaders(req: IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  return !!accept?.includes('application/json') && accept.includes('text/event-stream') && isJsonContentType(req.headers['content-type']);
 }
 
 /**

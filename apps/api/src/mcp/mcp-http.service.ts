@@ -8,7 +8,7 @@ import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehou
 import { singleHeader } from '../http/headers.js';
 import { requestIdOf } from '../http/request-id.js';
 import { sendJson } from '../http/send-error.js';
-import { isInitialize, JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
+import { hasStreamableHttpHeaders, isInitialize, JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -51,19 +51,22 @@ export class McpHttpService implements BeforeApplicationShutdown {
   async post(p: Principal, req: Request, res: Response): Promise<void> {
     const body: unknown = req.body;
     const gatewayHeader = { name: singleHeader(req, 'x-mcp-gateway'), version: singleHeader(req, 'x-mcp-gateway-version') };
-    let sessionId: string;
+    let sessionId: string | null;
     let ctx: CallContext;
     if (isInitialize(body)) {
       // Outside a session the limit is HTTP's (429 + Retry-After); inside one, tools/call answers an MCP error.
       await this.pipeline.rateLimit(p);
-      sessionId = await this.sessions.create({
-        orgId: p.orgId,
-        credentialId: p.credentialId,
-        gatewayName: gatewayHeader.name ?? null,
-        gatewayVersion: gatewayHeader.version ?? null,
-        protocolVersion: body.params.protocolVersion,
-      });
-      res.setHeader('Mcp-Session-Id', sessionId);
+      // A request the SDK's transport will refuse (406, 415) opens no session: none is left behind in Redis for a day.
+      sessionId = hasStreamableHttpHeaders(req)
+        ? await this.sessions.create({
+            orgId: p.orgId,
+            credentialId: p.credentialId,
+            gatewayName: gatewayHeader.name ?? null,
+            gatewayVersion: gatewayHeader.version ?? null,
+            protocolVersion: body.params.protocolVersion,
+          })
+        : null;
+      if (sessionId) res.setHeader('Mcp-Session-Id', sessionId);
       ctx = { principal: p, gateway: { ...gatewayHeader, credentialGatewayId: p.gatewayId }, requestId: requestIdOf(req) };
     } else {
       // A lone tools/call: its rate limit's Redis round trip runs alongside the session's (unless the limit
@@ -81,7 +84,8 @@ export class McpHttpService implements BeforeApplicationShutdown {
     if (res.destroyed) return;
     const single = singleMessageOf(req, body);
     const call = single && toolCallOf(single);
-    if (call) {
+    // A single message is never an initialize: it has its session.
+    if (call && sessionId !== null) {
       // The decision and the durable audit write start before the server's dispatch, and overlap it. The call can be
       // cancelled from now on, as if its handler were running.
       const forget = this.servers.expectCall(sessionId, call.id);
