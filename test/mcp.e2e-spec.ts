@@ -203,6 +203,17 @@ describe('data plane: /mcp/:orgSlug', () => {
     expect(text(refused)).toContain('[REDACTED');
     expect(text(refused)).not.toContain('jane.doe@example.com');
     await client.close();
+    // Its audit entry keeps the input's findings (the email in the arguments) beside those of the quoted error.
+    let entry: { success: boolean | null; guardrail_findings: { path: string }[] | null } | undefined;
+    for (let i = 0; i < 50 && (entry?.success ?? null) === null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const audit = await t.http.get('/api/audit?limit=1000').set(bearer(org.ownerKey)).expect(200);
+      entry = (audit.body as { entries: { tool_name: string; success: boolean | null; guardrail_findings: { path: string }[] | null }[] }).entries.find(
+        (e) => e.tool_name === 'reject_echo',
+      );
+    }
+    expect(entry?.success).toBe(false);
+    expect(entry?.guardrail_findings?.map((f) => f.path).sort()).toEqual(['$', '$.text']);
   });
 
   it('denies by policy with the reason, as an MCP error result', async () => {
@@ -382,23 +393,25 @@ describe('data plane: /mcp/:orgSlug', () => {
   });
 
   it('holds a few SSE streams per session at most, and ends them when the session is deleted', async () => {
-    const { client, transport } = await connectMcp(t, org.slug, agentKey);
+    // A session opened over plain HTTP: the SDK's client would open a stream of its own in the background.
     const url = `${baseUrl(t)}/mcp/${org.slug}`;
-    const headers = { Accept: 'text/event-stream', 'Mcp-Session-Id': transport.sessionId!, ...bearer(agentKey) };
-    // The SDK's client holds one already (it opens a stream after initializing): three more, and the next is refused.
-    const streams = await Promise.all(Array.from({ length: 3 }, () => fetch(url, { headers })));
-    expect(streams.map((r) => r.status)).toEqual([200, 200, 200]);
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    const opened = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...bearer(agentKey) }, body: JSON.stringify(init) });
+    expect(opened.status).toBe(200);
+    const sessionId = opened.headers.get('mcp-session-id')!;
+    const headers = { Accept: 'text/event-stream', 'Mcp-Session-Id': sessionId, ...bearer(agentKey) };
+    const streams = await Promise.all(Array.from({ length: 4 }, () => fetch(url, { headers })));
+    expect(streams.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const readers = streams.map((r) => r.body!.getReader());
     await Promise.all(readers.map((r) => r.read())); // each has its first comment line
     const fifth = await fetch(url, { headers });
     expect(fifth.status).toBe(409);
     expect(((await fifth.json()) as { error: { message: string } }).error.message).toMatch(/4 open streams/);
 
-    expect((await fetch(url, { method: 'DELETE', headers: { 'Mcp-Session-Id': transport.sessionId!, ...bearer(agentKey) } })).status).toBe(200);
+    expect((await fetch(url, { method: 'DELETE', headers: { 'Mcp-Session-Id': sessionId, ...bearer(agentKey) } })).status).toBe(200);
     // Every stream of the session ends with it (a read that is done), instead of running until the client leaves.
     const ends = await Promise.all(readers.map(async (r) => (await r.read()).done));
-    expect(ends).toEqual([true, true, true]);
-    await client.close().catch(() => undefined);
+    expect(ends).toEqual([true, true, true, true]);
   });
 
   it('records every call in the audit log without arguments or results', async () => {

@@ -275,9 +275,9 @@ export class CallPipelineService {
       const code = err instanceof UpstreamUnavailable ? err.code : 'upstream_error';
       // The reason can quote the upstream (its JSON-RPC error, the start of an HTTP error body): screened like its answers.
       const reason = tool.output?.enabled ? screenedText((err as Error).message, tool.output) : { text: (err as Error).message, findings: [] };
-      void this.audit.complete({
-        id: base.id, durationMs: elapsed(), success: false, errorCode: code, findings: reason.findings.length ? summarize(reason.findings) : undefined,
-      });
+      // The outcome's findings replace those written with the entry: the input's go again.
+      const findings = [...(input?.findings ?? []), ...reason.findings];
+      void this.audit.complete({ id: base.id, durationMs: elapsed(), success: false, errorCode: code, findings: findings.length ? summarize(findings) : undefined });
       return errorResult(`Upstream ${tool.connector.name} failed (${code}): ${reason.text}`);
     }
 

@@ -112,10 +112,11 @@ export class McpHttpService implements BeforeApplicationShutdown {
 
   /**
    * A stream for server-initiated messages; Gatehouse sends none, so it only
-   * keeps the line warm. Opening one counts against the caller's limits, a
-   * session holds a few at most, and each ends with its session: at once when
-   * the session is deleted here, at the next heartbeat when elsewhere (or
-   * when it expires).
+   * keeps the line warm. A session holds a few at most (sessions themselves
+   * are rate-limited: initialize takes a token; the stream does not, since
+   * the SDK's client opens one by itself after every initialize), and each
+   * ends with its session: at once when the session is deleted here, at the
+   * next heartbeat when elsewhere (or when it expires).
    */
   async get(p: Principal, req: Request, res: Response): Promise<void> {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
@@ -124,7 +125,6 @@ export class McpHttpService implements BeforeApplicationShutdown {
     }
     const session = await this.session(p, req, res);
     if (!session) return;
-    await this.pipeline.rateLimit(p);
     let open = this.streams.get(session.id);
     if ((open?.size ?? 0) >= MAX_STREAMS_PER_SESSION) {
       jsonRpcError(res, 409, `Conflict: this session already has ${MAX_STREAMS_PER_SESSION} open streams`);
@@ -135,10 +135,16 @@ export class McpHttpService implements BeforeApplicationShutdown {
     open.add(res);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'Mcp-Session-Id': session.id });
     res.write(': gatehouse\n\n');
+    // Redis unreachable says nothing about the session: the stream goes on. One ended meanwhile is not written to.
+    const beat = (alive: boolean) => {
+      if (res.writableEnded) return;
+      if (alive) res.write(': keep-alive\n\n');
+      else res.end();
+    };
     const timer = setInterval(() => {
       void this.sessions.get(session.id).then(
-        (alive) => (alive ? res.write(': keep-alive\n\n') : res.end()),
-        () => res.write(': keep-alive\n\n'), // Redis unreachable says nothing about the session
+        (s) => beat(s !== null),
+        () => beat(true),
       );
     }, HEARTBEAT_MS);
     res.on('close', () => {

@@ -33,11 +33,12 @@ export class McpController {
   @Scopes('mcp:call')
   @ApiOperation({
     summary: 'Server-to-client SSE stream of a session (kept alive; Gatehouse sends no server requests)',
-    description: 'Counts against the rate limits; at most 4 open streams per session (409 beyond); streams end with their session.',
+    description: 'At most 4 open streams per session on one replica; streams end with their session.',
   })
   @ApiHeader(SESSION)
   @ApiResponse({ status: 200, description: 'text/event-stream' })
-  @ApiErrors(400, 404, 409, 429)
+  @ApiResponse({ status: 409, description: 'JSON-RPC error body: the session already has 4 open streams' })
+  @ApiErrors(400, 404)
   async get(@CurrentPrincipal() p: Principal, @Param('orgSlug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     this.mcp.assertOrg(p, slug);
     await this.mcp.get(p, req, res);
