@@ -109,20 +109,31 @@ export class AuditLogWriter implements OnApplicationShutdown {
   }
 
   /**
-   * One group commit. Should Postgres refuse the batch for what one entry
-   * carries, each entry is written on its own, so that only the entry at fault
-   * fails (closed) and the calls beside it, of any org, go ahead.
+   * One group commit. Should Postgres refuse the batch for what an entry
+   * carries, it is split in halves, and those halves again, so that only the
+   * entries at fault fail (closed) and the calls beside them, of any org, go
+   * ahead, in a few round trips rather than one per entry. Any other error
+   * (the database gone, a timeout) fails what is left of the batch at once:
+   * nobody waits on the database a second time.
    */
   private async insertBatch(batch: Queued<NewAuditEntry>[]): Promise<void> {
-    try {
-      await settleAll(batch, (items) => this.insert(items));
-    } catch (err) {
-      if (batch.length === 1 || !isDataError(err)) throw err;
-      this.logger.warn(`audit batch of ${batch.length} refused (${(err as Error).message}): writing its entries one by one`);
-      for (const q of batch) {
-        await this.insert([q.item]).then(q.resolve, q.reject);
+    let fatal: unknown;
+    const attempt = async (part: Queued<NewAuditEntry>[]): Promise<void> => {
+      if (fatal !== undefined) return part.forEach((q) => q.reject(fatal));
+      try {
+        await settleAll(part, (items) => this.insert(items));
+      } catch (err) {
+        if (part.length === 1 || !isDataError(err)) {
+          if (!isDataError(err)) fatal = err;
+          return part.forEach((q) => q.reject(err));
+        }
+        if (part === batch) this.logger.warn(`audit batch of ${batch.length} refused (${(err as Error).message}): finding the entries at fault`);
+        const half = Math.ceil(part.length / 2);
+        await attempt(part.slice(0, half));
+        await attempt(part.slice(half));
       }
-    }
+    };
+    await attempt(batch);
   }
 
   private async insert(entries: NewAuditEntry[]): Promise<void> {
