@@ -51,7 +51,8 @@ export class CheckService {
     // The limit's Redis round trip overlaps the lookups; it is settled before anything is written.
     const limited = this.pipeline.rateLimit(p);
     limited.catch(() => undefined);
-    // A gateway that does not exist has no policy; one that cannot be read fails the check (500), never falls back to the org's.
+    // No gateway at all means no gateway policy; one the request names that does not exist is a 404, and one that cannot
+    // be read fails the check (500): neither falls back to the org's policy.
     const gatewayPolicyId = await this.catalogs.gatewayPolicyId(p.orgId, { ...gateway, credentialGatewayId: p.gatewayId });
     const policy = await this.policies.resolve(p.orgId, { credentialPolicyId: p.policyId, gatewayPolicyId });
     const agent = await this.pipeline.agentOf(p);

@@ -92,6 +92,8 @@ export class UpstreamPool implements OnApplicationShutdown {
         this.breaker.failure(connectorId);
         throw new UpstreamUnavailable('upstream_unreachable', `upstream unreachable: ${(err as Error).message}`);
       }
+      // Retired (and maybe closed) by another call while this one waited for it: the pool's current session instead.
+      if (pooled.retired && attempt < 3) continue;
       pooled.lastUsed = Date.now();
       pooled.inFlight++;
       try {

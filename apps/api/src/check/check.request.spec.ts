@@ -26,7 +26,13 @@ const name = fc.oneof(
 const args = fc.oneof(
   fc.constant(undefined),
   fc.jsonValue(),
-  fc.constantFrom({ constructor: 'x' }, { a: [{ prototype: 1 }] }, JSON.parse('{"__proto__":{"admin":true}}') as unknown),
+  fc.constantFrom(
+    { constructor: 'x' },
+    { a: [{ prototype: 1 }] },
+    JSON.parse('{"__proto__":{"admin":true}}') as unknown,
+    { toString: 0 },
+    { nested: { valueOf: 'x', hasOwnProperty: 1 } },
+  ),
 );
 const body = fc.oneof(
   fc.record({ serverName: name, toolName: name, args }, { requiredKeys: [] }),

@@ -21,8 +21,13 @@ export class CheckRequestDto {
 const FIELDS = new Set(['serverName', 'toolName', 'args']);
 /** What class-validator's length counts differently from UTF-16 units: surrogate pairs, variation selectors. */
 const COUNTED_APART = /[\uD800-\uDFFF]|\uFE0E|\uFE0F/;
-/** The keys Nest's ValidationPipe deletes from a body before validating it. */
-const STRIPPED = ['__proto__', 'prototype', 'constructor'];
+/**
+ * The keys the ValidationPipe does not hand on: those Nest deletes from a body
+ * before validating it (`__proto__`, `prototype`, `constructor`), and those
+ * class-transformer skips when it copies a plain object, the names of
+ * Object.prototype's functions and accessors (`toString`, `valueOf`, …).
+ */
+const STRIPPED = [...new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)])];
 
 function plainName(v: unknown): v is string {
   return typeof v === 'string' && v.length >= 1 && v.length <= 200 && !COUNTED_APART.test(v);
