@@ -46,18 +46,31 @@ const TYPES = ['text', 'text', 'timestamptz', '"AuditKind"', 'text', 'text', 'te
 const INSERT_SQL = `INSERT INTO audit_entries (${COLUMNS})
   SELECT * FROM unnest(${TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 const INSERT_ONE_SQL = `INSERT INTO audit_entries (${COLUMNS}) VALUES (${TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')})`;
-/** What Postgres refuses in text and jsonb: NUL, and a UTF-16 surrogate without its pair. */
-const UNSTORABLE = /[\0\p{Cs}]/u;
-const UNSTORABLE_ALL = /[\0\p{Cs}]/gu;
+/** ES2024's String methods (Node 20 has them; the project's lib is ES2023). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
 /**
- * A string as Postgres will take it: NUL and lone surrogates become U+FFFD.
- * Tool names, connector names and finding paths come from callers and
- * upstreams; one such character must not fail the batch it rides in, and with
- * it every call (of any org) in the same group commit.
+ * A string as Postgres will take it in text and jsonb: NUL and lone UTF-16
+ * surrogates become U+FFFD. Tool names, connector names and finding paths come
+ * from callers and upstreams; one such character must not fail the batch it
+ * rides in, and with it every call (of any org) in the same group commit.
+ * Checked with the engine's own string scans: this runs for every field of
+ * every entry.
  */
-export const storable = (s: string): string => (UNSTORABLE.test(s) ? s.replace(UNSTORABLE_ALL, '\uFFFD') : s);
-const json = (v: unknown): string | null =>
-  v === undefined || v === null ? null : JSON.stringify(v, (_key, x: unknown) => (typeof x === 'string' ? storable(x) : x));
+export const storable = (s: string): string => {
+  const w = s as unknown as WellFormed;
+  if (w.isWellFormed() && !s.includes('\0')) return s;
+  return w.toWellFormed().replaceAll('\0', '\uFFFD');
+};
+/** In JSON text, NUL and lone surrogates are escapes (a pair is written as is); an escaped backslash may look alike, which costs only the slow path. */
+const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+const json = (v: unknown): string | null => {
+  if (v === undefined || v === null) return null;
+  const out = JSON.stringify(v);
+  return ESCAPED_UNSTORABLE.test(out) ? JSON.stringify(v, (_key, x: unknown) => (typeof x === 'string' ? storable(x) : x)) : out;
+};
 const text = <T>(v: T): T | string => (typeof v === 'string' ? storable(v) : v);
 /** An entry's values in COLUMNS order. */
 const row = (e: NewAuditEntry): unknown[] => [
