@@ -1,10 +1,10 @@
 import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { MAX_GRACE_PERIOD_SECONDS, SCOPES, type ApiKey } from '@gatehouse/credentials';
+import { IsResourceId } from '../http/resource-id.validator.js';
 
-const ID = (prefix: string) => new RegExp(`^${prefix}_[0-9a-z]{26}$`);
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-pipeline' })
@@ -21,22 +21,22 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ example: 'usr_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(ID('usr'), { message: 'must be a member id (usr_…)' })
+  @IsResourceId('usr', 'a member')
   member_id?: string;
 
   @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(ID('agent'), { message: 'must be an agent id (agent_…)' })
+  @IsResourceId('agent', 'an agent')
   agent_id?: string;
 
   @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(ID('pol'), { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   policy_id?: string;
 
   @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default)" })
   @IsOptional()
-  @Matches(ID('gw'), { message: 'must be a gateway id (gw_…)' })
+  @IsResourceId('gw', 'a gateway')
   gateway_id?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z', type: String, format: 'date-time' })
@@ -49,17 +49,17 @@ export class CreateApiKeyDto {
 export class UpdateApiKeyDto {
   @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
   @IsOptional()
-  @Matches(ID('agent'), { message: 'must be an agent id (agent_…)' })
+  @IsResourceId('agent', 'an agent')
   agent_id?: string | null;
 
   @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
   @IsOptional()
-  @Matches(ID('pol'), { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   policy_id?: string | null;
 
   @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default); null unbinds" })
   @IsOptional()
-  @Matches(ID('gw'), { message: 'must be a gateway id (gw_…)' })
+  @IsResourceId('gw', 'a gateway')
   gateway_id?: string | null;
 
   @ApiPropertyOptional({ example: 'ci-pipeline-2' })

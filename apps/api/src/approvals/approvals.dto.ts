@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { DURATIONS, type Approval, type ApprovalDeliveryAttempt, type ApprovalDuration, type Grant } from '@gatehouse/approvals';
 import { PageQueryDto } from '../http/pagination.dto.js';
+import { IsResourceId } from '../http/resource-id.validator.js';
 
 const STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
 
@@ -31,7 +32,7 @@ export class ApprovalQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(/^agent_[0-9a-z]{26}$/, { message: 'must be an agent id (agent_…)' })
+  @IsResourceId('agent', 'an agent')
   agent_id?: string;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsDate, IsIn, IsOptional } from 'class-validator';
 import type { AuditEntry } from '@gatehouse/audit';
 import { PageQueryDto } from '../http/pagination.dto.js';
+import { IsResourceId } from '../http/resource-id.validator.js';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', type: String, format: 'date-time' })
@@ -19,12 +20,12 @@ export class AuditQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: 'conn_01j9x8k2m3n4p5q6r7s8t9u0v1' })
   @IsOptional()
-  @Matches(/^conn_[0-9a-z]{26}$/, { message: 'must be a connector id (conn_…)' })
+  @IsResourceId('conn', 'a connector')
   connector_id?: string;
 
   @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(/^agent_[0-9a-z]{26}$/, { message: 'must be an agent id (agent_…)' })
+  @IsResourceId('agent', 'an agent')
   agent_id?: string;
 
   @ApiPropertyOptional({ enum: ['allow', 'deny', 'require_approval', 'block', 'omitted'], example: 'deny' })

@@ -1,9 +1,10 @@
 import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../http/pagination.dto.js';
 import { etagOf, type Gateway, type GatewayRevision, type JsonChange } from '@gatehouse/gateways';
+import { IsResourceId } from '../http/resource-id.validator.js';
 
 const SERVERS_CONFIG_EXAMPLE = {
   common_overrides: {
@@ -52,7 +53,7 @@ export class CreateGatewayDto {
 
   @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String })
   @IsOptional()
-  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   policy_id?: string | null;
 }
 
@@ -73,7 +74,7 @@ export class ReplaceGatewayDto {
 
   @ApiPropertyOptional({ example: null, nullable: true, type: String })
   @IsOptional()
-  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   policy_id?: string | null;
 }
 

@@ -1,7 +1,8 @@
 import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { SCOPES, type OAuthClient } from '@gatehouse/credentials';
+import { IsResourceId } from '../http/resource-id.validator.js';
 
 export class CreateOAuthClientDto {
   @ApiProperty({ example: 'reporting-agent' })
@@ -18,17 +19,17 @@ export class CreateOAuthClientDto {
 
   @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(/^agent_[0-9a-z]{26}$/, { message: 'must be an agent id (agent_…)' })
+  @IsResourceId('agent', 'an agent')
   agent_id?: string;
 
   @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z' })
   @IsOptional()
-  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   policy_id?: string;
 
   @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default)" })
   @IsOptional()
-  @Matches(/^gw_[0-9a-z]{26}$/, { message: 'must be a gateway id (gw_…)' })
+  @IsResourceId('gw', 'a gateway')
   gateway_id?: string;
 }
 
@@ -48,17 +49,17 @@ export class UpdateOAuthClientDto {
 
   @ApiPropertyOptional({ example: 'agent_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
   @IsOptional()
-  @Matches(/^agent_[0-9a-z]{26}$/, { message: 'must be an agent id (agent_…)' })
+  @IsResourceId('agent', 'an agent')
   agent_id?: string | null;
 
   @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: 'null unbinds' })
   @IsOptional()
-  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   policy_id?: string | null;
 
   @ApiPropertyOptional({ example: 'gw_01jb2m4c8q3r5s7t9v1w3x5y7z', nullable: true, type: String, description: "the gateway its MCP sessions and checks use when the request names none in X-MCP-Gateway (else the org's default); null unbinds" })
   @IsOptional()
-  @Matches(/^gw_[0-9a-z]{26}$/, { message: 'must be a gateway id (gw_…)' })
+  @IsResourceId('gw', 'a gateway')
   gateway_id?: string | null;
 
   @ApiPropertyOptional({ example: false, description: 'A disabled client can get no token, and its tokens stop working' })

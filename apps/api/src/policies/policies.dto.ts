@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import type { DryRunReport, Policy } from '@gatehouse/policy';
 import { AuditedResourceDto, auditedFields } from '../http/resource.dto.js';
+import { IsResourceId } from '../http/resource-id.validator.js';
 
 const RULES_DOC =
   'Ordered; first match wins, then default_action. A rule: {action: allow|deny|require_approval, connector?, tool? (globs * ?), agent? (glob on id or name), ' +
@@ -124,7 +125,7 @@ export class DryRunDto {
 
   @ApiPropertyOptional({ example: 'pol_01jb2m4c8q3r5s7t9v1w3x5y7z', description: 'Compare with this policy (default: the org default)' })
   @IsOptional()
-  @Matches(/^pol_[0-9a-z]{26}$/, { message: 'must be a policy id (pol_…)' })
+  @IsResourceId('pol', 'a policy')
   compare_with?: string;
 
   @ApiPropertyOptional({ type: [DryRunSampleDto] })
