@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RedisService } from '@gatehouse/redis';
-import { baseUrl, bearer, connectMcp, createApiKey, createOrg, startEverythingHttp, startTestApp, type RunningUpstream, type TestApp, type TestOrg } from '@gatehouse/testing';
+import { baseUrl, bearer, connectMcp, createApiKey, createOrg, startEverythingHttp, startTestApp, waitUntil, type RunningUpstream, type TestApp, type TestOrg } from '@gatehouse/testing';
 
 const text = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
@@ -75,6 +75,92 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
       Array.from({ length: 6 }, (_, i) => client.callTool({ name: 'remote__echo', arguments: { message: `together ${i}` } })),
     )) as CallToolResult[];
     expect(together.map((r) => (r.isError ? text(r) : 'ok'))).toEqual(Array(6).fill('ok'));
+    await client.close();
+  }, 30_000);
+
+  /** The connector's sessions on a scratch database that are running a statement (the cursor's FETCH runs it). */
+  const running = async (database: string): Promise<number> =>
+    (
+      await admin.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'gatehouse-connector' AND state = 'active' AND query LIKE 'FETCH%'`,
+        [database],
+      )
+    ).rows.length;
+
+  type Entry = { credential_id: string; tool_name: string; success: boolean | null; error_code: string | null };
+  const auditOf = async (credentialId: string, settled: (e: Entry[]) => boolean): Promise<Entry[]> => {
+    let mine: Entry[] = [];
+    for (let i = 0; i < 60; i++) {
+      const all = ((await t.http.get('/api/audit?limit=200').set(bearer(org.ownerKey)).expect(200)).body as { entries: Entry[] }).entries;
+      mine = all.filter((e) => e.credential_id === credentialId);
+      if (settled(mine)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return mine;
+  };
+
+  it('cancels the statement on the database when the agent cancels the call', async () => {
+    const { id: credentialId, secret: key } = await createApiKey(t, org, { scopes: ['mcp:call'] });
+    const { client } = await connectMcp(t, org.slug, key);
+    const abort = new AbortController();
+    const call = client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT pg_sleep(4)' } }, undefined, { signal: abort.signal });
+    call.catch(() => undefined);
+    await waitUntil(async () => (await running(db)) === 1);
+    // The SDK's client sends notifications/cancelled, which reaches the call and the database: the 4 s statement
+    // stops well before its end (the waits below give up after 2 s).
+    abort.abort();
+    await expect(call).rejects.toThrow();
+    await waitUntil(async () => (await running(db)) === 0, 2_000);
+    const [entry] = await auditOf(credentialId, (e) => e.length === 1 && e[0].success !== null);
+    expect(entry).toMatchObject({ tool_name: 'query', success: false, error_code: 'cancelled' });
+    // The connector goes on serving calls.
+    const after = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT count(*)::int AS n FROM orders' } })) as CallToolResult;
+    expect(JSON.parse(text(after))).toMatchObject({ rows: [{ n: 2 }] });
+    await client.close();
+  }, 30_000);
+
+  it('pauses calls to a database that keeps failing, and takes its tools out of the list', async () => {
+    const vault = `gh_dp_vault_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${vault}`);
+    try {
+      await t.http
+        .post('/api/connectors')
+        .set(bearer(org.ownerKey))
+        .send({ name: 'vault', type: 'postgresql', config: { host: '127.0.0.1', port: 5432, database: vault, username: 'postgres' } })
+        .expect(201);
+      await t.http
+        .post('/api/gateways')
+        .set(bearer(org.ownerKey))
+        .send({ saved_name: 'vaulted', servers_config: { servers: [{ saved_name: 'vault', server_version: 'v1' }, { saved_name: 'remote', server_version: 'v1', tools: ['echo'] }] } })
+        .expect(201);
+      const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+      const { client } = await connectMcp(t, org.slug, key, { headers: { 'X-MCP-Gateway': 'vaulted' } });
+      const query = async () => text((await client.callTool({ name: 'vault__query', arguments: { sql: 'SELECT 1 AS one' } })) as CallToolResult);
+      expect(JSON.parse(await query())).toMatchObject({ rows: [{ one: 1 }] });
+      expect((await client.listTools()).tools.map((x) => x.name)).toContain('vault__query');
+
+      // The database goes away (its warm connection with it): five failures, then calls are paused without trying.
+      await admin.query(`DROP DATABASE ${vault} WITH (FORCE)`);
+      for (let i = 0; i < 5; i++) expect(await query()).toMatch(/^Upstream vault failed \(upstream_unreachable\): database unreachable: /);
+      expect(await query()).toMatch(/^Upstream vault failed \(circuit_open\)/);
+      expect((await client.listTools()).tools.map((x) => x.name)).toEqual(['remote__echo']);
+      // Only that connector is paused: the gateway's other one still answers.
+      expect(text((await client.callTool({ name: 'remote__echo', arguments: { message: 'still here' } })) as CallToolResult)).toContain('still here');
+      await client.close();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${vault} WITH (FORCE)`);
+    }
+  }, 30_000);
+
+  it('answers a refused statement as the refusal of the database, without pausing the connector', async () => {
+    const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+    const { client } = await connectMcp(t, org.slug, key);
+    for (let i = 0; i < 6; i++) {
+      const refused = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT * FROM no_such_table' } })) as CallToolResult;
+      expect(text(refused)).toMatch(/^Upstream shop failed \(upstream_rejected\): the database refused the call: relation "no_such_table" does not exist/);
+    }
+    const fine = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT 2 AS two' } })) as CallToolResult;
+    expect(JSON.parse(text(fine))).toMatchObject({ rows: [{ two: 2 }] });
     await client.close();
   }, 30_000);
 

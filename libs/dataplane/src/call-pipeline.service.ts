@@ -4,7 +4,7 @@ import { ApprovalsService, standingReason, type Approval, type HoldOutcome } fro
 import { APP_CONFIG, type Env } from '@gatehouse/config';
 import { newId, RateLimitedError, type ChangeAwareCache } from '@gatehouse/common';
 import { AuditLogWriter, type NewAuditEntry } from '@gatehouse/audit';
-import { ConnectorsService, runPostgresTool } from '@gatehouse/connectors';
+import { ConnectorsService } from '@gatehouse/connectors';
 import { DataChangeFeed } from '@gatehouse/db';
 import type { Principal } from '@gatehouse/credentials';
 import { evaluateGuardrails, evaluateGuardrailsParts, type Finding, type GuardrailsConfig, type GuardrailsVerdict } from '@gatehouse/guardrails';
@@ -12,6 +12,8 @@ import { EffectivePolicyService, evaluate, type Verdict } from '@gatehouse/polic
 import { RateLimitService, type LimitSpec, type Reservation } from '@gatehouse/rate-limit';
 import { DataplaneRepository } from './dataplane.repository.js';
 import { ToolCatalogService, type Catalog, type CatalogTool, type GatewaySelector, type Omission } from './tool-catalog.service.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { DatabasePool } from './database-pool.js';
 import { UpstreamPool, UpstreamUnavailable } from './upstream-pool.js';
 
 export interface CallContext {
@@ -73,6 +75,8 @@ export class CallPipelineService {
     private readonly policies: EffectivePolicyService,
     private readonly audit: AuditLogWriter,
     private readonly pool: UpstreamPool,
+    private readonly databases: DatabasePool,
+    private readonly breaker: CircuitBreaker,
     private readonly connectors: ConnectorsService,
     private readonly limits: RateLimitService,
     private readonly repo: DataplaneRepository,
@@ -100,7 +104,7 @@ export class CallPipelineService {
       const paused = new Set<string>();
       for (const tool of catalog.tools.values()) {
         const c = tool.connector;
-        if (!this.pool.paused(c.id)) tools.push(tool);
+        if (!this.breaker.isOpen(c.id)) tools.push(tool);
         else if (!paused.has(c.id)) {
           paused.add(c.id);
           omitted.push({ connectorName: c.name, connectorId: c.id, reason: 'connector failing: calls are paused (circuit open)' });
@@ -339,16 +343,12 @@ export class CallPipelineService {
   private async forward(orgId: string, tool: CatalogTool, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const c = tool.connector;
     if (c.type === 'postgresql') {
-      const config = await this.connectors.openConfig(orgId, c.id);
-      if (config.type !== 'postgresql') throw new UpstreamUnavailable('upstream_error', 'connector type changed');
-      const rows = await runPostgresTool(config.config, tool.toolName, args, {
-        statementTimeoutMs: 5000,
-        rowCap: 1000,
-        connectTimeoutMs: this.env.PROBE_TIMEOUT_MS,
-        allowPrivate: this.env.ALLOW_PRIVATE_UPSTREAMS,
-      }).catch((err: unknown) => {
-        throw new UpstreamUnavailable('upstream_error', (err as Error).message.split('\n')[0]);
-      });
+      const config = async () => {
+        const opened = await this.connectors.openConfig(orgId, c.id);
+        if (opened.type !== 'postgresql') throw new UpstreamUnavailable('upstream_error', 'connector type changed');
+        return opened.config;
+      };
+      const rows = await this.databases.run(c.id, c.configVersion, config, tool.toolName, args, signal);
       return { content: [{ type: 'text', text: JSON.stringify(rows) }], structuredContent: { ...rows } };
     }
     return this.pool.callTool(

@@ -61,12 +61,12 @@ const IDLE_MS = 5 * 60_000;
 export class UpstreamPool implements OnApplicationShutdown {
   private readonly logger = new Logger(UpstreamPool.name);
   private readonly clients = new Map<string, Promise<PooledClient>>();
-  private readonly breaker: CircuitBreaker;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(@Inject(APP_CONFIG) private readonly env: Env) {
-    // A trial is given as long as a call may take before another may go out.
-    this.breaker = new CircuitBreaker(5, 30_000, env.UPSTREAM_CALL_TIMEOUT_MS + 5_000);
+  constructor(
+    @Inject(APP_CONFIG) private readonly env: Env,
+    private readonly breaker: CircuitBreaker,
+  ) {
     this.sweeper = setInterval(() => void this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -141,11 +141,6 @@ export class UpstreamPool implements OnApplicationShutdown {
     }
   }
 
-  /** Calls to this connector are paused on this replica (its breaker is open). */
-  paused(connectorId: string): boolean {
-    return this.breaker.isOpen(connectorId);
-  }
-
   private connect(key: string, config: () => Promise<McpConfig>): Promise<PooledClient> {
     let entry = this.clients.get(key);
     if (!entry) {
@@ -170,17 +165,17 @@ export class UpstreamPool implements OnApplicationShutdown {
     return entry;
   }
 
-  /**
-   * Closes a session and forgets it, unless another call has already put a new
-   * one in its place (calls that met the same failure together each drop the
-   * session they used, never the one the first of them opened since).
-   */
   /** Takes a session out of the pool (if still there); it is closed when its last call ends. */
   private retire(key: string, entry: Promise<PooledClient>, pooled: PooledClient): void {
     if (this.clients.get(key) === entry) this.clients.delete(key);
     pooled.retired = true;
   }
 
+  /**
+   * Closes a session and forgets it, unless another call has already put a new
+   * one in its place (calls that met the same failure together each drop the
+   * session they used, never the one the first of them opened since).
+   */
   private async drop(key: string, entry: Promise<PooledClient>): Promise<void> {
     if (this.clients.get(key) === entry) this.clients.delete(key);
     await entry.then((p) => p.client.close()).catch(() => undefined);

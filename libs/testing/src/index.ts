@@ -6,3 +6,4 @@ export * from './mcp-client.js';
 export * from './approval-links.js';
 export * from './tcp-proxy.js';
 export * from './api-process.js';
+export * from './wait.js';

@@ -1,0 +1,124 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
+import { PostgresCallCancelled, PostgresDatabase, PostgresToolError, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { UpstreamUnavailable } from './upstream-pool.js';
+
+/** What an agent's statement may take on the server. */
+const STATEMENT_TIMEOUT_MS = 5_000;
+const ROW_CAP = 1_000;
+const IDLE_MS = 5 * 60_000;
+
+/**
+ * How a call to a database ended, when it threw. The server's refusal of a
+ * statement (syntax, permissions, the read-only transaction) or a bad
+ * argument is an answer: the database is fine. Counted against the database,
+ * as an MCP upstream's failures are: no connection (refused, unreachable, a
+ * database or role that does not exist), a statement timeout, the server
+ * failing midway (08 connection, 53 resources, 57P shutting down), and
+ * anything that is not the server's answer (the connection dropped).
+ */
+export function classifyDatabaseError(err: unknown): 'answered' | 'timeout' | 'unavailable' {
+  if (err instanceof PostgresToolError) return 'answered';
+  if (err instanceof pg.DatabaseError) {
+    const code = err.code ?? '';
+    if (code === '57014') return 'timeout';
+    return /^(08|53|57P)/.test(code) ? 'unavailable' : 'answered';
+  }
+  const message = err instanceof Error ? err.message : '';
+  return /timeout|timed out/i.test(message) ? 'timeout' : 'unavailable';
+}
+
+/**
+ * The built-in PostgreSQL connectors' databases on this replica: one small
+ * pool of warm connections per connector configuration (a new configuration
+ * replaces its connector's pool), closed after a few idle minutes. Calls go
+ * through the connector's breaker, which they share with MCP upstreams.
+ */
+@Injectable()
+export class DatabasePool implements OnApplicationShutdown {
+  private readonly databases = new Map<string, { configKey: string; db: Promise<PostgresDatabase>; lastUsed: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly env: Env,
+    private readonly breaker: CircuitBreaker,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async run(
+    connectorId: string,
+    configKey: string,
+    config: () => Promise<PostgresConnectorConfig>,
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<QueryResult> {
+    const admitted = this.breaker.allow(connectorId);
+    if (!admitted) throw new UpstreamUnavailable('circuit_open', 'upstream is failing; calls are paused for a short while');
+    const db = await this.database(connectorId, configKey, config).catch((err: unknown) => {
+      // The configuration could not be read (Gatehouse's own database): nothing about the connector's.
+      if (admitted === 'trial') this.breaker.release(connectorId);
+      throw err;
+    });
+    try {
+      const rows = await db.run(tool, args, signal);
+      this.breaker.success(connectorId);
+      return rows;
+    } catch (err) {
+      if (err instanceof PostgresCallCancelled || signal.aborted) {
+        if (admitted === 'trial') this.breaker.release(connectorId);
+        throw new UpstreamUnavailable('cancelled', 'call cancelled');
+      }
+      const message = (err as Error).message.split('\n')[0].slice(0, 200);
+      const failure = classifyDatabaseError(err);
+      if (failure === 'answered') {
+        this.breaker.success(connectorId);
+        throw new UpstreamUnavailable('upstream_rejected', `the database refused the call: ${message}`);
+      }
+      this.breaker.failure(connectorId);
+      if (failure === 'timeout') throw new UpstreamUnavailable('upstream_timeout', `the database did not answer in time: ${message}`);
+      throw new UpstreamUnavailable('upstream_unreachable', `database unreachable: ${message}`);
+    }
+  }
+
+  private database(connectorId: string, configKey: string, config: () => Promise<PostgresConnectorConfig>): Promise<PostgresDatabase> {
+    const current = this.databases.get(connectorId);
+    if (current?.configKey === configKey) {
+      current.lastUsed = Date.now();
+      return current.db;
+    }
+    // A new configuration (or none yet): the old pool's connections close as their calls end.
+    if (current) void this.close(connectorId, current);
+    const limits = {
+      statementTimeoutMs: STATEMENT_TIMEOUT_MS,
+      rowCap: ROW_CAP,
+      connectTimeoutMs: this.env.PROBE_TIMEOUT_MS,
+      allowPrivate: this.env.ALLOW_PRIVATE_UPSTREAMS,
+    };
+    const entry = { configKey, db: config().then((c) => new PostgresDatabase(c, limits)), lastUsed: Date.now() };
+    this.databases.set(connectorId, entry);
+    entry.db.catch(() => {
+      if (this.databases.get(connectorId) === entry) this.databases.delete(connectorId);
+    });
+    return entry.db;
+  }
+
+  private close(connectorId: string, entry: { db: Promise<PostgresDatabase> }): Promise<void> {
+    if (this.databases.get(connectorId) === entry) this.databases.delete(connectorId);
+    return entry.db.then((db) => db.end()).catch(() => undefined);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [connectorId, entry] of this.databases) if (now - entry.lastUsed > IDLE_MS) void this.close(connectorId, entry);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.databases].map(([connectorId, entry]) => this.close(connectorId, entry)));
+  }
+}
