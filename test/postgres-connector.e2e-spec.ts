@@ -80,25 +80,68 @@ describe('built-in PostgreSQL connector', () => {
     await expect(probePostgres(config, limits)).resolves.toBeUndefined();
   });
 
-  it('reuses its connections, each call in a fresh session', async () => {
-    const before = (await connectorSessions()).length;
-    const pooled = new PostgresDatabase(config, limits, 4);
+  it('gives every call a session no other call has used, opened ahead of it', async () => {
+    const spared = new PostgresDatabase(config, limits, 2);
+    const pidOf = async () => Number((await spared.run('query', { sql: 'SELECT pg_backend_pid() AS pid' })).rows[0].pid);
+    const idle = async () => (await connectorSessions()).filter((s) => s.state === 'idle').map((s) => s.pid);
     try {
-      // A session-level advisory lock and setting, taken inside the call's transaction, do not outlive the call.
-      await pooled.run('query', { sql: "SELECT pg_advisory_lock(4242), set_config('search_path', 'nowhere', false)" });
-      for (let i = 0; i < 5; i++) await pooled.run('query', { sql: 'SELECT 1' });
-      expect(await connectorSessions()).toHaveLength(before + 1);
-      const [lock] = await adminQuery<{ free: boolean }>('SELECT pg_try_advisory_lock(4242) AS free', db);
-      expect(lock.free).toBe(true);
-      const [path] = (await pooled.run('query', { sql: 'SELECT current_setting($$search_path$$) AS p' })).rows;
-      expect(path.p).not.toBe('nowhere');
+      const before = await idle();
+      // A session-level advisory lock and random seed, taken by one call, do not reach the next one.
+      await spared.run('query', { sql: 'SELECT pg_advisory_lock(4242), setseed(0.42)' });
+      await waitUntil(async () => (await adminQuery<{ free: boolean }>('SELECT pg_try_advisory_lock(4242) AS free', db))[0].free);
+      const [{ r }] = (await spared.run('query', { sql: 'SELECT random() AS r' })).rows;
+      expect(r).not.toBe(0.742944875302392); // the first random() after setseed(0.42)
+
+      // The first call opened two spares; each call takes one that was open before it started, and none twice.
+      await waitUntil(async () => (await idle()).filter((pid) => !before.includes(pid)).length === 2);
+      const spares = (await idle()).filter((pid) => !before.includes(pid));
+      const first = await pidOf();
+      expect(spares).toContain(first);
+      await waitUntil(async () => (await idle()).filter((pid) => !before.includes(pid)).length === 2);
+      const second = await pidOf();
+      expect(second).not.toBe(first);
+      expect(spares).toContain(second);
     } finally {
-      await pooled.end();
+      await spared.end();
     }
   });
 
-  it('cancels the statement on the server when the call is cancelled, and does not reuse its connection', async () => {
-    const slow = new PostgresDatabase(config, { ...limits, statementTimeoutMs: 20_000 }, 1);
+  it('survives sessions killed in the middle of a call and while spare', async () => {
+    const before = (await connectorSessions()).map((s) => s.pid);
+    const spared = new PostgresDatabase(config, limits, 1);
+    try {
+      await expect(spared.run('query', { sql: 'SELECT pg_terminate_backend(pg_backend_pid())' })).rejects.toThrow(/terminat/i);
+      // The spare the call opened is killed while idle: pg reports that as an 'error' event on its client, which
+      // would crash the process without a listener. The next call opens a session of its own.
+      await waitUntil(async () => (await connectorSessions()).some((s) => s.state === 'idle' && !before.includes(s.pid)));
+      await adminQuery(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'gatehouse-connector' AND NOT (pid = ANY($2))`,
+        'postgres',
+        [db, before],
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await spared.run('query', { sql: 'SELECT 1 AS one' })).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await spared.end();
+    }
+  });
+
+  it('sends no statement for a call cancelled while its connection was being opened', async () => {
+    const cold = new PostgresDatabase(config, { ...limits, statementTimeoutMs: 20_000 }, 0);
+    try {
+      const abort = new AbortController();
+      const started = Date.now();
+      const call = cold.run('query', { sql: 'SELECT pg_sleep(3)' }, abort.signal);
+      abort.abort();
+      await expect(call).rejects.toBeInstanceOf(PostgresCallCancelled);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await cold.end();
+    }
+  });
+
+  it('cancels the statement on the server when the call is cancelled', async () => {
+    const slow = new PostgresDatabase(config, { ...limits, statementTimeoutMs: 20_000 }, 0);
     try {
       const abort = new AbortController();
       const running = slow.run('query', { sql: 'SELECT pg_sleep(15)' }, abort.signal);

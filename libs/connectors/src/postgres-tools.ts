@@ -52,11 +52,13 @@ export interface QueryResult {
   truncated: boolean;
 }
 
-/** Connections kept to one connector's database on one replica, and how long one may sit idle. */
-const MAX_CONNECTIONS = 4;
-const IDLE_CONNECTION_MS = 60_000;
+/** Connections opened ahead of calls, per connector and replica, and how long one may wait unused. */
+const SPARE_CONNECTIONS = 2;
+const SPARE_IDLE_MS = 60_000;
 /** Past the server's statement timeout, the client gives up too: the server, or the network to it, went silent. */
 const CLIENT_TIMEOUT_GRACE_MS = 2_000;
+/** The protocol's CancelRequest code (the frontend/backend protocol, "Canceling Requests in Progress"). */
+const CANCEL_REQUEST_CODE = 80877102;
 
 /**
  * A TCP socket for pg that reaches public addresses only. The check runs on
@@ -96,34 +98,33 @@ function clientConfig(config: PostgresConnectorConfig, limits: PostgresLimits): 
   };
 }
 
-/** The session's server process, which pg learns when it connects (not in pg's typings). */
-function backendPid(client: pg.ClientBase): number | null {
-  const pid = (client as { processID?: unknown }).processID;
-  return typeof pid === 'number' ? pid : null;
+/** The key that cancels a session's statement, which pg learns when it connects (not in pg's typings). */
+function cancelKey(client: pg.Client): { pid: number; secret: number } | null {
+  const { processID: pid, secretKey: secret } = client as { processID?: unknown; secretKey?: unknown };
+  return typeof pid === 'number' && typeof secret === 'number' ? { pid, secret } : null;
 }
 
 /**
- * One connector's database as the data plane uses it: a few warm
- * connections, reused between calls. Every call runs in its own READ ONLY
- * transaction with a statement timeout, through a cursor that fetches at
- * most rowCap + 1 rows, and is rolled back; the session is then reset
- * (DISCARD ALL: settings, advisory locks, listeners), so nothing one call
- * did outlives it. A call its agent cancels has its statement cancelled on
- * the server, and its connection is closed; so is one that failed with
- * anything but an answer from the server.
+ * One connector's database as the data plane uses it. Every call gets a
+ * session no other call has used, and closes it afterwards, so nothing an
+ * agent's SQL leaves in a session (settings, advisory locks, an extension's
+ * links or seed) can reach another call. The cost of connecting is kept off
+ * the call's path by spare sessions opened ahead of time, after each call
+ * takes one. A call runs in a READ ONLY transaction with a statement
+ * timeout, through a cursor that fetches at most rowCap + 1 rows. A call
+ * its agent cancels has its statement cancelled on the server, by the
+ * protocol's CancelRequest (which a pooler such as PgBouncer routes too).
  */
 export class PostgresDatabase {
-  private readonly pool: pg.Pool;
+  private readonly spares: { client: pg.Client; taken: () => void }[] = [];
+  private opening = 0;
+  private ended = false;
 
   constructor(
     private readonly config: PostgresConnectorConfig,
     private readonly limits: PostgresLimits,
-    maxConnections = MAX_CONNECTIONS,
-  ) {
-    this.pool = new pg.Pool({ ...clientConfig(config, limits), max: maxConnections, idleTimeoutMillis: IDLE_CONNECTION_MS });
-    // An idle connection the server closed: the pool forgets it, and the next call opens another.
-    this.pool.on('error', () => undefined);
-  }
+    private readonly spareTarget = SPARE_CONNECTIONS,
+  ) {}
 
   /**
    * Runs a built-in tool. Throws PostgresToolError for bad arguments,
@@ -133,80 +134,143 @@ export class PostgresDatabase {
    */
   run(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<QueryResult> {
     const sql = toolSql(tool, args);
-    return this.readOnly((c) => capped(c, sql.text, sql.values, this.limits.rowCap), signal);
+    return this.readOnly((query) => capped(query, sql.text, sql.values, this.limits.rowCap), signal);
   }
 
   /** A round trip along the path a call takes. */
   async ping(): Promise<void> {
-    await this.readOnly((c) => c.query('SELECT 1'));
+    await this.readOnly((query) => query({ text: 'SELECT 1', values: [] }));
   }
 
-  /** Closes idle connections now, and the others as their calls end. */
-  end(): Promise<void> {
-    return this.pool.end();
+  /** Closes the spare sessions; calls still running end theirs as usual. */
+  async end(): Promise<void> {
+    this.ended = true;
+    await Promise.all(
+      this.spares.splice(0).map((spare) => {
+        spare.taken();
+        return spare.client.end().catch(() => undefined);
+      }),
+    );
   }
 
-  private async readOnly<T>(work: (c: pg.PoolClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async readOnly<T>(work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new PostgresCallCancelled();
-    const client = await this.pool.connect().catch((err: unknown) => {
-      throw new PostgresUnavailable((err as Error).message);
-    });
+    const client = await this.take();
     // Set by the abort listener (an object, so the compiler does not narrow it to its initial null).
-    const cancel: { landed: Promise<void> | null } = { landed: null };
+    const cancel: { sent: Promise<void> | null } = { sent: null };
     const onAbort = () => {
-      cancel.landed = this.cancel(client);
+      cancel.sent = this.cancel(client);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    let answered = true;
+    // Every statement checks the signal first: one aborted between statements is not sent.
+    const query: Query = (q) => {
+      if (signal?.aborted) throw new PostgresCallCancelled();
+      return client.query(q);
+    };
     try {
-      await client.query('BEGIN TRANSACTION READ ONLY');
-      return await work(client);
+      await query({ text: 'BEGIN TRANSACTION READ ONLY', values: [] });
+      return await work(query);
     } catch (err) {
-      answered = err instanceof pg.DatabaseError;
       throw signal?.aborted ? new PostgresCallCancelled() : err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      if (cancel.landed) {
-        // The cancel names the session's server process: the session is not reused (it could cancel another
-        // call's statement), and is closed once the cancel has landed.
-        await cancel.landed;
-        client.release(true);
-      } else if (!answered) client.release(true);
-      else await reset(client);
+      await cancel.sent;
+      // Used once: closing the session ends its transaction.
+      void client.end().catch(() => undefined);
     }
   }
 
-  /** Cancels the statement running on a session, over a connection of its own (the pool may be full). */
-  private async cancel(session: pg.ClientBase): Promise<void> {
-    const pid = backendPid(session);
-    if (pid === null) return;
-    const canceller = new pg.Client(clientConfig(this.config, this.limits));
-    canceller.on('error', () => undefined);
-    try {
-      await canceller.connect();
-      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
-    } catch {
-      // The session is closed anyway, and the statement timeout bounds what is left of the statement.
-    } finally {
-      await canceller.end().catch(() => undefined);
+  /** A spare session, or a new one; either way another spare starts opening. */
+  private async take(): Promise<pg.Client> {
+    const spare = this.spares.shift();
+    spare?.taken();
+    this.refill();
+    if (spare) return spare.client;
+    return this.open().catch((err: unknown) => {
+      throw new PostgresUnavailable((err as Error).message);
+    });
+  }
+
+  private refill(): void {
+    while (!this.ended && this.spares.length + this.opening < this.spareTarget) {
+      this.opening++;
+      this.open()
+        .then((client) => this.keep(client))
+        .catch(() => undefined) // the next call connects itself and reports why it could not
+        .finally(() => this.opening--);
     }
   }
-}
 
-/** Back to the pool as a fresh session, or closed if it cannot be reset. */
-async function reset(client: pg.PoolClient): Promise<void> {
-  try {
-    await client.query('ROLLBACK');
-    await client.query('DISCARD ALL');
-    client.release();
-  } catch (err) {
-    client.release(err as Error);
+  /** A spare waits at most SPARE_IDLE_MS, and leaves the list if the server closes it meanwhile. */
+  private keep(client: pg.Client): void {
+    if (this.ended) {
+      void client.end().catch(() => undefined);
+      return;
+    }
+    const taken = () => {
+      clearTimeout(timer);
+      client.off('end', lost);
+    };
+    const lost = () => {
+      taken();
+      const at = this.spares.indexOf(spare);
+      if (at >= 0) this.spares.splice(at, 1);
+    };
+    const spare = { client, taken };
+    const timer = setTimeout(() => {
+      lost();
+      void client.end().catch(() => undefined);
+    }, SPARE_IDLE_MS).unref();
+    client.once('end', lost);
+    this.spares.push(spare);
+  }
+
+  private async open(): Promise<pg.Client> {
+    const client = new pg.Client(clientConfig(this.config, this.limits));
+    // A session lost while idle or in a call: the call's own query rejects; the event must not crash the process.
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
+  /**
+   * Sends the protocol's CancelRequest for the session's statement, over a
+   * connection of its own (checked like any other); the server reads it
+   * and closes that connection. Best effort: the statement timeout bounds
+   * what a lost cancel leaves running.
+   */
+  private cancel(session: pg.Client): Promise<void> {
+    const key = cancelKey(session);
+    if (!key) return Promise.resolve();
+    return new Promise((resolve) => {
+      const socket = this.limits.allowPrivate ? new Socket() : publicOnlySocket();
+      const done = () => {
+        socket.destroy();
+        resolve();
+      };
+      socket.setTimeout(this.limits.connectTimeoutMs, done);
+      socket.once('error', done);
+      socket.once('close', done);
+      socket.once('connect', () => {
+        const request = Buffer.alloc(16);
+        request.writeInt32BE(16, 0);
+        request.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+        request.writeInt32BE(key.pid, 8);
+        request.writeInt32BE(key.secret, 12);
+        socket.end(request);
+      });
+      const { host, port } = this.config;
+      if (host.startsWith('/')) socket.connect(`${host}/.s.PGSQL.${port}`);
+      else socket.connect(port, host);
+    });
   }
 }
 
-async function capped(client: pg.ClientBase, sql: string, values: unknown[], rowCap: number): Promise<QueryResult> {
-  await client.query({ text: `DECLARE gatehouse_cursor NO SCROLL CURSOR FOR ${sql}`, values });
-  const res = await client.query({ text: `FETCH FORWARD ${rowCap + 1} FROM gatehouse_cursor`, values: [] });
+type Query = (query: { text: string; values: unknown[] }) => Promise<pg.QueryResult>;
+
+async function capped(query: Query, sql: string, values: unknown[], rowCap: number): Promise<QueryResult> {
+  await query({ text: `DECLARE gatehouse_cursor NO SCROLL CURSOR FOR ${sql}`, values });
+  const res = await query({ text: `FETCH FORWARD ${rowCap + 1} FROM gatehouse_cursor`, values: [] });
   const rows = res.rows as Record<string, unknown>[];
   return { columns: res.fields.map((f) => f.name), rows: rows.slice(0, rowCap), truncated: rows.length > rowCap };
 }
@@ -248,7 +312,7 @@ function toolSql(tool: string, args: Record<string, unknown>): { text: string; v
 
 /** Connectivity check for the probe, over a connection of its own: the built-in tools are always the same three. */
 export async function probePostgres(config: PostgresConnectorConfig, limits: PostgresLimits): Promise<void> {
-  const db = new PostgresDatabase(config, limits, 1);
+  const db = new PostgresDatabase(config, limits, 0);
   try {
     await db.ping();
   } finally {

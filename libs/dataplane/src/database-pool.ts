@@ -11,29 +11,37 @@ const ROW_CAP = 1_000;
 const IDLE_MS = 5 * 60_000;
 
 /**
- * How a call to a database ended, when it threw. The server's refusal of a
- * statement (syntax, permissions, the read-only transaction) or a bad
- * argument is an answer: the database is fine. Counted against the database,
- * as an MCP upstream's failures are: no connection (refused, unreachable, a
- * database or role that does not exist), a statement timeout, the server
- * failing midway (08 connection, 53 resources, 57P shutting down), and
- * anything that is not the server's answer (the connection dropped).
+ * How a call to a database ended, when it threw: the code the agent and the
+ * audit see, and whether it counts against the connector's breaker. What an
+ * agent's own SQL causes never does (a syntax error, a write refused by the
+ * read-only transaction, a statement timeout, a temp_file_limit), lest one
+ * agent pause the connector for every other. The database itself failing
+ * does: no connection (refused, unreachable, not in time, a database or
+ * role that does not exist), and a connection lost or shut down midway
+ * (08, 57P, or no answer at all).
  */
-export function classifyDatabaseError(err: unknown): 'answered' | 'timeout' | 'unavailable' {
-  if (err instanceof PostgresToolError) return 'answered';
+export function classifyDatabaseError(err: unknown): { code: 'upstream_rejected' | 'upstream_timeout' | 'upstream_unreachable'; counts: boolean } {
+  if (err instanceof PostgresToolError) return { code: 'upstream_rejected', counts: false };
   if (err instanceof pg.DatabaseError) {
     const code = err.code ?? '';
-    if (code === '57014') return 'timeout';
-    return /^(08|53|57P)/.test(code) ? 'unavailable' : 'answered';
+    if (code === '57014') return { code: 'upstream_timeout', counts: false };
+    if (/^(08|57P)/.test(code)) return { code: 'upstream_unreachable', counts: true };
+    return { code: 'upstream_rejected', counts: false };
   }
   const message = err instanceof Error ? err.message : '';
-  return /timeout|timed out/i.test(message) ? 'timeout' : 'unavailable';
+  return { code: /timeout|timed out/i.test(message) ? 'upstream_timeout' : 'upstream_unreachable', counts: true };
 }
 
+const SAYS = {
+  upstream_rejected: 'the database refused the call',
+  upstream_timeout: 'the database did not answer in time',
+  upstream_unreachable: 'database unreachable',
+} as const;
+
 /**
- * The built-in PostgreSQL connectors' databases on this replica: one small
- * pool of warm connections per connector configuration (a new configuration
- * replaces its connector's pool), closed after a few idle minutes. Calls go
+ * The built-in PostgreSQL connectors' databases on this replica, one per
+ * connector configuration (a new configuration replaces its connector's),
+ * each with its spare sessions, closed after a few idle minutes. Calls go
  * through the connector's breaker, which they share with MCP upstreams.
  */
 @Injectable()
@@ -74,14 +82,10 @@ export class DatabasePool implements OnApplicationShutdown {
         throw new UpstreamUnavailable('cancelled', 'call cancelled');
       }
       const message = (err as Error).message.split('\n')[0].slice(0, 200);
-      const failure = classifyDatabaseError(err);
-      if (failure === 'answered') {
-        this.breaker.success(connectorId);
-        throw new UpstreamUnavailable('upstream_rejected', `the database refused the call: ${message}`);
-      }
-      this.breaker.failure(connectorId);
-      if (failure === 'timeout') throw new UpstreamUnavailable('upstream_timeout', `the database did not answer in time: ${message}`);
-      throw new UpstreamUnavailable('upstream_unreachable', `database unreachable: ${message}`);
+      const { code, counts } = classifyDatabaseError(err);
+      if (counts) this.breaker.failure(connectorId);
+      else this.breaker.success(connectorId);
+      throw new UpstreamUnavailable(code, `${SAYS[code]}: ${message}`);
     }
   }
 
@@ -91,7 +95,7 @@ export class DatabasePool implements OnApplicationShutdown {
       current.lastUsed = Date.now();
       return current.db;
     }
-    // A new configuration (or none yet): the old pool's connections close as their calls end.
+    // A new configuration (or none yet): the old one's spare sessions are closed; its calls end as usual.
     if (current) void this.close(connectorId, current);
     const limits = {
       statementTimeoutMs: STATEMENT_TIMEOUT_MS,
