@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RedisService } from '@gatehouse/redis';
@@ -76,6 +78,60 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
     )) as CallToolResult[];
     expect(together.map((r) => (r.isError ? text(r) : 'ok'))).toEqual(Array(6).fill('ok'));
     await client.close();
+  }, 30_000);
+
+  it('keeps the calls in flight on a session when another call on it fails at the HTTP level', async () => {
+    // An HTTP proxy in front of the upstream (as a load balancer would be) that answers one POST with a 502.
+    const target = new URL(upstream.url);
+    const blips: string[] = [];
+    const proxy: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (body.includes('blip-502')) {
+          blips.push(String(req.method));
+          res.writeHead(502, { 'Content-Type': 'text/plain' }).end('Bad Gateway');
+          return;
+        }
+        const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        forward.on('error', () => res.destroy());
+        forward.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+      await t.http.post('/api/connectors').set(bearer(org.ownerKey)).send({ name: 'flaky', type: 'mcp_http', config: { url } }).expect(201);
+      await t.http
+        .post('/api/gateways')
+        .set(bearer(org.ownerKey))
+        .send({ saved_name: 'flaky', servers_config: { servers: [{ saved_name: 'flaky', server_version: 'v1', tools: ['echo', 'trigger-long-running-operation'] }] } })
+        .expect(201);
+      const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
+      const { client } = await connectMcp(t, org.slug, key, { headers: { 'X-MCP-Gateway': 'flaky' } });
+      const echo = async (message: string) => (await client.callTool({ name: 'flaky__echo', arguments: { message } })) as CallToolResult;
+      expect(text(await echo('warm'))).toContain('warm');
+
+      // Five long calls in flight on the pooled session; one more call meets a 502.
+      const long = Array.from({ length: 5 }, () =>
+        client.callTool({ name: 'flaky__trigger-long-running-operation', arguments: { duration: 1.5, steps: 1 } }) as Promise<CallToolResult>,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const failed = await echo('blip-502');
+      expect(text(failed)).toMatch(/^Upstream flaky failed \(upstream_error\): upstream failed: .*HTTP 502/);
+      expect(blips).toEqual(['POST']);
+      // The others were not cut off by it, and one failure did not pause the connector.
+      const answers = await Promise.all(long);
+      expect(answers.map((a) => (a.isError ? text(a) : 'ok'))).toEqual(Array(5).fill('ok'));
+      expect(text(await echo('after'))).toContain('after');
+      await client.close();
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   }, 30_000);
 
   /** The connector's sessions on a scratch database that are running a statement (the cursor's FETCH runs it). */

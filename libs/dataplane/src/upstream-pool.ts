@@ -48,6 +48,12 @@ interface PooledClient {
   inFlight: number;
   /** Out of the pool: closed once its last call has ended. */
   retired: boolean;
+  /**
+   * Each request is a connection of its own (streamable HTTP): one failing
+   * says nothing of the others in flight on the session. Over stdio or
+   * legacy SSE, answers share one stream, and a failure is the session's.
+   */
+  requestScoped: boolean;
 }
 
 const IDLE_MS = 5 * 60_000;
@@ -130,8 +136,10 @@ export class UpstreamPool implements OnApplicationShutdown {
           this.logger.debug(`upstream session of ${connectorId} lost (HTTP ${err.status}); starting a new one`);
           continue;
         }
-        // A failed transport poisons the session: this one, not another call's fresh one.
-        await this.drop(key, entry);
+        // A failed transport poisons the session: this one, not another call's fresh one. Where only this request
+        // failed, the calls in flight on the session go on: it leaves the pool and is closed after them.
+        if (pooled.requestScoped) this.retire(key, entry, pooled);
+        else await this.drop(key, entry);
         this.breaker.failure(connectorId);
         if (isTimeout(err)) throw new UpstreamUnavailable('upstream_timeout', `upstream did not answer in time: ${message}`);
         throw new UpstreamUnavailable('upstream_error', `upstream failed: ${message}`);
@@ -146,7 +154,8 @@ export class UpstreamPool implements OnApplicationShutdown {
     if (!entry) {
       entry = (async () => {
         const client = new Client({ name: 'gatehouse', version: '1.0.0' });
-        const transport = createTransport(await config(), {
+        const opened = await config();
+        const transport = createTransport(opened, {
           allowPrivateUpstreams: this.env.ALLOW_PRIVATE_UPSTREAMS,
           stdioAllowlist: new Set(this.env.STDIO_ALLOWLIST),
           timeoutMs: this.env.PROBE_TIMEOUT_MS,
@@ -155,7 +164,7 @@ export class UpstreamPool implements OnApplicationShutdown {
           if (this.clients.get(key) === entry) this.clients.delete(key);
         };
         await client.connect(transport, { timeout: this.env.PROBE_TIMEOUT_MS });
-        return { client, lastUsed: Date.now(), inFlight: 0, retired: false };
+        return { client, lastUsed: Date.now(), inFlight: 0, retired: false, requestScoped: opened.type === 'mcp_http' };
       })();
       this.clients.set(key, entry);
       entry.catch(() => {
