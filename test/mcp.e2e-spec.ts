@@ -279,13 +279,28 @@ describe('data plane: /mcp/:orgSlug', () => {
     const post = (base: string, id: string, key: string) => fetch(`${base}/mcp/${org.slug}`, { method: 'POST', headers: { ...headers(id), ...bearer(key) }, body: list });
     expect((await post(baseUrl(t), sessionId, otherKey)).status).toBe(404);
 
-    const second = await startApiProcess({ STDIO_ALLOWLIST: process.execPath, UPSTREAM_CALL_TIMEOUT_MS: '1500' });
+    const second = await startApiProcess({ STDIO_ALLOWLIST: process.execPath, UPSTREAM_CALL_TIMEOUT_MS: '1500', MCP_SSE_HEARTBEAT_SECONDS: '1' });
     try {
       // The session opened here is served over there, to its credential only.
       expect((await post(second.url, sessionId, otherKey)).status).toBe(404);
       const { client: resumed } = await connectMcp(second.url, org.slug, agentKey, { sessionId });
       expect(text((await resumed.callTool({ name: 'local__echo', arguments: { text: 'replica two' } })) as CallToolResult)).toContain('replica two');
       await resumed.close();
+
+      // A stream open over there on a session deleted here ends at its next heartbeat (every second in this process).
+      const { client: doomed, transport: doomedTransport } = await connectMcp(t, org.slug, agentKey);
+      const doomedHeaders = { 'Mcp-Session-Id': doomedTransport.sessionId!, ...bearer(agentKey) };
+      const stream = await fetch(`${second.url}/mcp/${org.slug}`, { headers: { Accept: 'text/event-stream', ...doomedHeaders } });
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.getReader();
+      await reader.read();
+      expect((await fetch(`${baseUrl(t)}/mcp/${org.slug}`, { method: 'DELETE', headers: doomedHeaders })).status).toBe(200);
+      const ended = (async () => {
+        while (!(await reader.read()).done);
+        return 'ended';
+      })();
+      expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open after 5 s'), 5_000))])).toBe('ended');
+      await doomed.close().catch(() => undefined);
 
       // A session opened over there outlives that process: it crashes, and this one serves the session.
       const { client: there, transport: thereTransport } = await connectMcp(second.url, org.slug, agentKey);

@@ -54,6 +54,7 @@ export const envSchema = z.object({
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   PROBE_TIMEOUT_MS: int(100, 120_000).default(10_000),
   UPSTREAM_CALL_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  MCP_SSE_HEARTBEAT_SECONDS: int(1, 300).default(15),
   DATA_PLANE_RATE_LIMIT_PER_CREDENTIAL: int(1, 10_000_000).default(6000),
   DATA_PLANE_RATE_LIMIT_PER_ORG: int(1, 10_000_000).default(60000),
   CONNECTOR_PROBE_INTERVAL_SECONDS: int(10, 86_400).default(300),

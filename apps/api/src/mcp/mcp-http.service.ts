@@ -1,8 +1,9 @@
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@gatehouse/common';
+import { APP_CONFIG, type Env } from '@gatehouse/config';
 import type { Principal } from '@gatehouse/credentials';
 import { CallPipelineService, McpSessionStore, type CallContext } from '@gatehouse/dataplane';
 import { singleHeader } from '../http/headers.js';
@@ -11,7 +12,6 @@ import { sendJson } from '../http/send-error.js';
 import { hasStreamableHttpHeaders, isInitialize, JsonResponseTransport, singleMessageOf } from './json-response.transport.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
-const HEARTBEAT_MS = 15_000;
 /** Open SSE streams one session may hold on one replica; each holds a socket and a timer. */
 export const MAX_STREAMS_PER_SESSION = 4;
 
@@ -41,6 +41,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
     private readonly sessions: McpSessionStore,
     private readonly servers: McpServerFactory,
     private readonly pipeline: CallPipelineService,
+    @Inject(APP_CONFIG) private readonly env: Env,
   ) {}
 
   assertOrg(p: Principal, orgSlug: string): void {
@@ -146,7 +147,7 @@ export class McpHttpService implements BeforeApplicationShutdown {
         (s) => beat(s !== null),
         () => beat(true),
       );
-    }, HEARTBEAT_MS);
+    }, this.env.MCP_SSE_HEARTBEAT_SECONDS * 1000);
     res.on('close', () => {
       clearInterval(timer);
       open.delete(res);
