@@ -208,12 +208,17 @@ describe('data plane: streamable HTTP upstream and the built-in PostgreSQL conne
     }
   }, 30_000);
 
-  it('answers a refused statement as the refusal of the database, without pausing the connector', async () => {
+  it('answers a refused statement, or a session the agent ended, without pausing the connector', async () => {
     const key = (await createApiKey(t, org, { scopes: ['mcp:call'] })).secret;
     const { client } = await connectMcp(t, org.slug, key);
     for (let i = 0; i < 6; i++) {
       const refused = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT * FROM no_such_table' } })) as CallToolResult;
       expect(text(refused)).toMatch(/^Upstream shop failed \(upstream_rejected\): the database refused the call: relation "no_such_table" does not exist/);
+    }
+    // An agent ending its own session, again and again, is not the database failing either.
+    for (let i = 0; i < 6; i++) {
+      const ended = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT pg_terminate_backend(pg_backend_pid())' } })) as CallToolResult;
+      expect(text(ended)).toMatch(/^Upstream shop failed \(upstream_error\): the database failed: terminating connection/);
     }
     const fine = (await client.callTool({ name: 'shop__query', arguments: { sql: 'SELECT 2 AS two' } })) as CallToolResult;
     expect(JSON.parse(text(fine))).toMatchObject({ rows: [{ two: 2 }] });

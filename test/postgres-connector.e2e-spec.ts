@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PostgresCallCancelled, PostgresDatabase, probePostgres, type PostgresLimits } from '@gatehouse/connectors';
-import { waitUntil } from '@gatehouse/testing';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { PostgresCallCancelled, PostgresDatabase, PostgresUnavailable, probePostgres, type PostgresLimits } from '@gatehouse/connectors';
+import { startTcpProxy, waitUntil } from '@gatehouse/testing';
 
 // A scratch database on the real local server, dropped afterwards.
 const admin = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -119,10 +120,63 @@ describe('built-in PostgreSQL connector', () => {
         'postgres',
         [db, before],
       );
-      await new Promise((r) => setTimeout(r, 200));
+      // At once, before the client may have noticed: a spare that does not answer is replaced for the call.
       expect((await spared.run('query', { sql: 'SELECT 1 AS one' })).rows).toEqual([{ one: 1 }]);
     } finally {
       await spared.end();
+    }
+  });
+
+  it('replaces a spare whose connection went silent (a NAT that forgot it) for the call that takes it', async () => {
+    const proxy = await startTcpProxy(new URL(admin));
+    const url = new URL(proxy.url);
+    const behind = new PostgresDatabase({ ...config, port: Number(url.port) }, limits, 1);
+    try {
+      const before = (await connectorSessions()).map((s) => s.pid);
+      await behind.run('query', { sql: 'SELECT 1' });
+      await waitUntil(async () => (await connectorSessions()).some((s) => s.state === 'idle' && !before.includes(s.pid)));
+      proxy.freeze();
+      const started = Date.now();
+      expect((await behind.run('query', { sql: 'SELECT 2 AS two' })).rows).toEqual([{ two: 2 }]);
+      // The spare had a second to answer; waiting for the client's own timeout would have taken 2.5 s and failed.
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await behind.end();
+      await proxy.close();
+    }
+  });
+
+  it('stops waiting at once for a connection when the call is cancelled, and opens no spares while none can be had', async () => {
+    // A server that takes connections and never answers, then one that closes them at once.
+    let accepted = 0;
+    const sockets = new Set<Socket>();
+    let answer: 'never' | 'close' = 'never';
+    const silent = createServer((s) => {
+      accepted++;
+      sockets.add(s);
+      if (answer === 'close') s.destroy();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const nowhere = new PostgresDatabase({ ...config, port }, { ...limits, connectTimeoutMs: 4_000 }, 2);
+    try {
+      const abort = new AbortController();
+      const started = Date.now();
+      const call = nowhere.run('query', { sql: 'SELECT 1' }, abort.signal);
+      setTimeout(() => abort.abort(), 100);
+      await expect(call).rejects.toBeInstanceOf(PostgresCallCancelled);
+      expect(Date.now() - started).toBeLessThan(1_000);
+
+      answer = 'close';
+      for (const s of sockets) s.destroy();
+      accepted = 0;
+      for (let i = 0; i < 5; i++) await expect(nowhere.run('query', { sql: 'SELECT 1' })).rejects.toBeInstanceOf(PostgresUnavailable);
+      // One attempt per call: no spares are opened for a database that refuses connections.
+      expect(accepted).toBe(5);
+    } finally {
+      await nowhere.end();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

@@ -1,4 +1,5 @@
 import { isIP, Socket, type TcpSocketConnectOpts } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import pg from 'pg';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { PostgresConnectorConfig } from './connector-config.js';
@@ -54,11 +55,16 @@ export interface QueryResult {
 
 /** Connections opened ahead of calls, per connector and replica, and how long one may wait unused. */
 const SPARE_CONNECTIONS = 2;
-const SPARE_IDLE_MS = 60_000;
+const SPARE_IDLE_MS = 30_000;
+/** A spare's first statement answers at once, or the spare is taken for dead and a new session opened. */
+const SPARE_CHECK_MS = 1_000;
 /** Past the server's statement timeout, the client gives up too: the server, or the network to it, went silent. */
 const CLIENT_TIMEOUT_GRACE_MS = 2_000;
-/** The protocol's CancelRequest code (the frontend/backend protocol, "Canceling Requests in Progress"). */
+/** How long a closing session may take to say goodbye before its socket is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
+/** The protocol's request codes (the frontend/backend protocol: CancelRequest, SSLRequest). */
 const CANCEL_REQUEST_CODE = 80877102;
+const SSL_REQUEST_CODE = 80877103;
 
 /**
  * A TCP socket for pg that reaches public addresses only. The check runs on
@@ -82,7 +88,11 @@ function publicOnlySocket(): Socket {
   return Object.assign(socket, { connect: checked });
 }
 
-function clientConfig(config: PostgresConnectorConfig, limits: PostgresLimits): pg.ClientConfig {
+function newSocket(limits: PostgresLimits): Socket {
+  return limits.allowPrivate ? new Socket() : publicOnlySocket();
+}
+
+function clientConfig(config: PostgresConnectorConfig, limits: PostgresLimits, socket: Socket): pg.ClientConfig {
   return {
     host: config.host,
     port: config.port,
@@ -94,7 +104,9 @@ function clientConfig(config: PostgresConnectorConfig, limits: PostgresLimits): 
     statement_timeout: limits.statementTimeoutMs,
     query_timeout: limits.statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS,
     application_name: 'gatehouse-connector',
-    stream: limits.allowPrivate ? undefined : publicOnlySocket,
+    // Keep-alive probes notice a spare whose connection a NAT or firewall dropped while it waited.
+    keepAlive: true,
+    stream: () => socket,
   };
 }
 
@@ -104,19 +116,68 @@ function cancelKey(client: pg.Client): { pid: number; secret: number } | null {
   return typeof pid === 'number' && typeof secret === 'number' ? { pid, secret } : null;
 }
 
+function int32s(...values: number[]): Buffer {
+  const buf = Buffer.alloc(4 * values.length);
+  values.forEach((v, i) => buf.writeInt32BE(v, 4 * i));
+  return buf;
+}
+
+/** A connection to the database, whose socket is ours to destroy. */
+interface Session {
+  client: pg.Client;
+  socket: Socket;
+}
+
+/** Ends a session politely, and destroys its socket if the server does not answer the goodbye (a silent connection). */
+function close(session: Session): void {
+  const timer = setTimeout(() => session.socket.destroy(), CLOSE_GRACE_MS).unref();
+  void session.client
+    .end()
+    .catch(() => undefined)
+    .finally(() => clearTimeout(timer));
+}
+
+/**
+ * `pending`, or PostgresCallCancelled as soon as the signal aborts; what
+ * arrives after the abort is handed to `discard`.
+ */
+function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefined, discard: (late: T) => void): Promise<T> {
+  if (!signal) return pending;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(new PostgresCallCancelled());
+      pending.then(discard, () => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!signal.aborted) resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
 /**
  * One connector's database as the data plane uses it. Every call gets a
- * session no other call has used, and closes it afterwards, so nothing an
- * agent's SQL leaves in a session (settings, advisory locks, an extension's
- * links or seed) can reach another call. The cost of connecting is kept off
- * the call's path by spare sessions opened ahead of time, after each call
- * takes one. A call runs in a READ ONLY transaction with a statement
- * timeout, through a cursor that fetches at most rowCap + 1 rows. A call
- * its agent cancels has its statement cancelled on the server, by the
- * protocol's CancelRequest (which a pooler such as PgBouncer routes too).
+ * connection no other call has used, and closes it afterwards, so that on
+ * a direct connection (or through a session-mode pooler) nothing an agent's
+ * SQL leaves in its session (settings, advisory locks, an extension's links
+ * or seed) can reach another call. The cost of connecting is kept off the
+ * call's path by spare connections opened ahead of time, after a call
+ * has had one; a spare that does not answer at once is taken for dead and
+ * replaced by a new connection for that call. A call runs in a READ ONLY
+ * transaction with a statement timeout, through a cursor that fetches at
+ * most rowCap + 1 rows. A call its agent cancels stops waiting at once; its
+ * statement, if one was running, is cancelled on the server by the
+ * protocol's CancelRequest (over TLS when the connection uses TLS).
  */
 export class PostgresDatabase {
-  private readonly spares: { client: pg.Client; taken: () => void }[] = [];
+  private readonly spares: { session: Session; taken: () => void }[] = [];
   private opening = 0;
   private ended = false;
 
@@ -142,109 +203,131 @@ export class PostgresDatabase {
     await this.readOnly((query) => query({ text: 'SELECT 1', values: [] }));
   }
 
-  /** Closes the spare sessions; calls still running end theirs as usual. */
-  async end(): Promise<void> {
+  /** Closes the spare connections; calls still running close theirs as usual. */
+  end(): Promise<void> {
     this.ended = true;
-    await Promise.all(
-      this.spares.splice(0).map((spare) => {
-        spare.taken();
-        return spare.client.end().catch(() => undefined);
-      }),
-    );
+    for (const spare of this.spares.splice(0)) {
+      spare.taken();
+      close(spare.session);
+    }
+    return Promise.resolve();
   }
 
   private async readOnly<T>(work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new PostgresCallCancelled();
-    const client = await this.take();
+    const session = await abortable(this.begin(), signal, close);
     // Set by the abort listener (an object, so the compiler does not narrow it to its initial null).
     const cancel: { sent: Promise<void> | null } = { sent: null };
     const onAbort = () => {
-      cancel.sent = this.cancel(client);
+      cancel.sent = this.cancel(session.client);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     // Every statement checks the signal first: one aborted between statements is not sent.
     const query: Query = (q) => {
       if (signal?.aborted) throw new PostgresCallCancelled();
-      return client.query(q);
+      return session.client.query(q);
     };
     try {
-      await query({ text: 'BEGIN TRANSACTION READ ONLY', values: [] });
       return await work(query);
     } catch (err) {
       throw signal?.aborted ? new PostgresCallCancelled() : err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await cancel.sent;
-      // Used once: closing the session ends its transaction.
-      void client.end().catch(() => undefined);
+      // Used once: closing the connection ends its transaction.
+      close(session);
     }
   }
 
-  /** A spare session, or a new one; either way another spare starts opening. */
-  private async take(): Promise<pg.Client> {
+  /**
+   * A connection in its READ ONLY transaction: a spare that answers at once,
+   * else a new one. Spares are opened again once a call has had a connection
+   * (none while the database refuses them: the calls' own attempts say so).
+   */
+  private async begin(): Promise<Session> {
     const spare = this.spares.shift();
-    spare?.taken();
-    this.refill();
-    if (spare) return spare.client;
-    return this.open().catch((err: unknown) => {
+    if (spare) {
+      spare.taken();
+      const check: pg.QueryConfig & { query_timeout: number } = { text: 'BEGIN TRANSACTION READ ONLY', query_timeout: SPARE_CHECK_MS };
+      try {
+        await spare.session.client.query(check);
+        this.refill();
+        return spare.session;
+      } catch {
+        close(spare.session);
+      }
+    }
+    const session = await this.open().catch((err: unknown) => {
       throw new PostgresUnavailable((err as Error).message);
     });
+    this.refill();
+    try {
+      await session.client.query('BEGIN TRANSACTION READ ONLY');
+    } catch (err) {
+      close(session);
+      throw err;
+    }
+    return session;
   }
 
   private refill(): void {
     while (!this.ended && this.spares.length + this.opening < this.spareTarget) {
       this.opening++;
       this.open()
-        .then((client) => this.keep(client))
+        .then((session) => this.keep(session))
         .catch(() => undefined) // the next call connects itself and reports why it could not
         .finally(() => this.opening--);
     }
   }
 
-  /** A spare waits at most SPARE_IDLE_MS, and leaves the list if the server closes it meanwhile. */
-  private keep(client: pg.Client): void {
+  /** A spare waits at most SPARE_IDLE_MS, and leaves the list if its connection ends meanwhile. */
+  private keep(session: Session): void {
     if (this.ended) {
-      void client.end().catch(() => undefined);
+      close(session);
       return;
     }
     const taken = () => {
       clearTimeout(timer);
-      client.off('end', lost);
+      session.client.off('end', lost);
     };
     const lost = () => {
       taken();
       const at = this.spares.indexOf(spare);
       if (at >= 0) this.spares.splice(at, 1);
     };
-    const spare = { client, taken };
+    const spare = { session, taken };
     const timer = setTimeout(() => {
       lost();
-      void client.end().catch(() => undefined);
+      close(session);
     }, SPARE_IDLE_MS).unref();
-    client.once('end', lost);
+    session.client.once('end', lost);
     this.spares.push(spare);
   }
 
-  private async open(): Promise<pg.Client> {
-    const client = new pg.Client(clientConfig(this.config, this.limits));
-    // A session lost while idle or in a call: the call's own query rejects; the event must not crash the process.
+  private async open(): Promise<Session> {
+    const socket = newSocket(this.limits);
+    const client = new pg.Client(clientConfig(this.config, this.limits, socket));
+    // A connection lost while idle or in a call: the call's own query rejects; the event must not crash the process.
     client.on('error', () => undefined);
     await client.connect();
-    return client;
+    return { client, socket };
   }
 
   /**
    * Sends the protocol's CancelRequest for the session's statement, over a
-   * connection of its own (checked like any other); the server reads it
-   * and closes that connection. Best effort: the statement timeout bounds
-   * what a lost cancel leaves running.
+   * connection of its own (checked like any other, and over TLS when the
+   * connector uses TLS); the server reads it and closes that connection.
+   * Best effort: the statement timeout bounds what a lost cancel leaves running.
    */
   private cancel(session: pg.Client): Promise<void> {
     const key = cancelKey(session);
     if (!key) return Promise.resolve();
+    const request = int32s(16, CANCEL_REQUEST_CODE, key.pid, key.secret);
     return new Promise((resolve) => {
-      const socket = this.limits.allowPrivate ? new Socket() : publicOnlySocket();
+      const socket = newSocket(this.limits);
+      let tlsSocket: TLSSocket | undefined;
       const done = () => {
+        tlsSocket?.destroy();
         socket.destroy();
         resolve();
       };
@@ -252,12 +335,19 @@ export class PostgresDatabase {
       socket.once('error', done);
       socket.once('close', done);
       socket.once('connect', () => {
-        const request = Buffer.alloc(16);
-        request.writeInt32BE(16, 0);
-        request.writeInt32BE(CANCEL_REQUEST_CODE, 4);
-        request.writeInt32BE(key.pid, 8);
-        request.writeInt32BE(key.secret, 12);
-        socket.end(request);
+        if (!this.config.ssl) {
+          socket.end(request);
+          return;
+        }
+        socket.write(int32s(8, SSL_REQUEST_CODE));
+        socket.once('data', (answer: Buffer) => {
+          // 'S': the server takes TLS on this connection; anything else, the cancel is not sent in the clear.
+          if (answer[0] !== 0x53) return done();
+          tlsSocket = tlsConnect({ socket, servername: isIP(this.config.host) ? undefined : this.config.host, rejectUnauthorized: true });
+          tlsSocket.once('secureConnect', () => tlsSocket?.end(request));
+          tlsSocket.once('error', done);
+          tlsSocket.once('close', done);
+        });
       });
       const { host, port } = this.config;
       if (host.startsWith('/')) socket.connect(`${host}/.s.PGSQL.${port}`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { PostgresCallCancelled, PostgresDatabase, PostgresToolError, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
+import { PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { UpstreamUnavailable } from './upstream-pool.js';
 
@@ -12,31 +12,42 @@ const IDLE_MS = 5 * 60_000;
 
 /**
  * How a call to a database ended, when it threw: the code the agent and the
- * audit see, and whether it counts against the connector's breaker. What an
- * agent's own SQL causes never does (a syntax error, a write refused by the
- * read-only transaction, a statement timeout, a temp_file_limit), lest one
- * agent pause the connector for every other. The database itself failing
- * does: no connection (refused, unreachable, not in time, a database or
- * role that does not exist), and a connection lost or shut down midway
- * (08, 57P, or no answer at all).
+ * audit see, and what it tells the connector's breaker. What an agent's own
+ * SQL can cause never counts, lest one agent pause the connector for every
+ * other: the server refusing a statement (syntax, permissions, a write, a
+ * temp_file_limit) or timing it out says the database is alive; a
+ * connection lost midway (08, 57P, or no answer at all) says nothing, since
+ * an agent can end its own session or another's (pg_terminate_backend).
+ * The database failing counts: no connection (refused, unreachable, not in
+ * time, a database or role that does not exist, too many connections), a
+ * server gone silent past the statement timeout, and the server's own
+ * trouble (53100 disk full, 53200 out of memory, 58 system errors, XX
+ * internal errors).
  */
-export function classifyDatabaseError(err: unknown): { code: 'upstream_rejected' | 'upstream_timeout' | 'upstream_unreachable'; counts: boolean } {
-  if (err instanceof PostgresToolError) return { code: 'upstream_rejected', counts: false };
+export function classifyDatabaseError(err: unknown): { code: DatabaseErrorCode; breaker: 'failure' | 'alive' | 'unknown' } {
+  if (err instanceof PostgresToolError) return { code: 'upstream_rejected', breaker: 'alive' };
+  if (err instanceof PostgresUnavailable) {
+    return { code: /timeout|timed out/i.test(err.message) ? 'upstream_timeout' : 'upstream_unreachable', breaker: 'failure' };
+  }
   if (err instanceof pg.DatabaseError) {
     const code = err.code ?? '';
-    if (code === '57014') return { code: 'upstream_timeout', counts: false };
-    if (/^(08|57P)/.test(code)) return { code: 'upstream_unreachable', counts: true };
-    return { code: 'upstream_rejected', counts: false };
+    if (code === '57014') return { code: 'upstream_timeout', breaker: 'alive' };
+    if (/^(5310|5320|58|XX)/.test(code)) return { code: 'upstream_error', breaker: 'failure' };
+    if (/^(08|57P)/.test(code)) return { code: 'upstream_error', breaker: 'unknown' };
+    return { code: 'upstream_rejected', breaker: 'alive' };
   }
-  const message = err instanceof Error ? err.message : '';
-  return { code: /timeout|timed out/i.test(message) ? 'upstream_timeout' : 'upstream_unreachable', counts: true };
+  if (err instanceof Error && err.message === 'Query read timeout') return { code: 'upstream_timeout', breaker: 'failure' };
+  return { code: 'upstream_error', breaker: 'unknown' };
 }
 
-const SAYS = {
+type DatabaseErrorCode = 'upstream_rejected' | 'upstream_timeout' | 'upstream_unreachable' | 'upstream_error';
+
+const SAYS: Record<DatabaseErrorCode, string> = {
   upstream_rejected: 'the database refused the call',
   upstream_timeout: 'the database did not answer in time',
   upstream_unreachable: 'database unreachable',
-} as const;
+  upstream_error: 'the database failed',
+};
 
 /**
  * The built-in PostgreSQL connectors' databases on this replica, one per
@@ -82,9 +93,10 @@ export class DatabasePool implements OnApplicationShutdown {
         throw new UpstreamUnavailable('cancelled', 'call cancelled');
       }
       const message = (err as Error).message.split('\n')[0].slice(0, 200);
-      const { code, counts } = classifyDatabaseError(err);
-      if (counts) this.breaker.failure(connectorId);
-      else this.breaker.success(connectorId);
+      const { code, breaker } = classifyDatabaseError(err);
+      if (breaker === 'failure') this.breaker.failure(connectorId);
+      else if (breaker === 'alive') this.breaker.success(connectorId);
+      else if (admitted === 'trial') this.breaker.release(connectorId);
       throw new UpstreamUnavailable(code, `${SAYS[code]}: ${message}`);
     }
   }

@@ -9,6 +9,8 @@ export interface TcpProxy {
   /** A server gone: every connection is closed and new ones are closed at once, until restore. */
   cut(): void;
   restore(): void;
+  /** The connections open now go silent for good, both ways (a NAT or firewall that forgot them); new ones work. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: b
   let down = false;
   const queued: (() => void)[] = [];
   const sockets = new Set<Socket>();
+  const frozen = new WeakSet<Socket>();
+  const silencers: (() => void)[] = [];
   const server: Server = createServer((inbound) => {
     if (down) {
       inbound.destroy();
@@ -39,7 +43,15 @@ export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: b
         outbound.destroy();
       });
     }
-    inbound.on('data', (chunk: Buffer) => (held ? queued.push(() => outbound.write(chunk)) : outbound.write(chunk)));
+    inbound.on('data', (chunk: Buffer) => {
+      if (frozen.has(inbound)) return;
+      if (held) queued.push(() => outbound.write(chunk));
+      else outbound.write(chunk);
+    });
+    silencers.push(() => {
+      frozen.add(inbound);
+      outbound.unpipe(inbound);
+    });
     if (!opts.dropPgNotifications) {
       outbound.pipe(inbound);
       return;
@@ -51,7 +63,7 @@ export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: b
       while (pending.length >= 5) {
         const end = 1 + pending.readInt32BE(1);
         if (pending.length < end) break;
-        if (pending[0] !== PG_NOTIFICATION) inbound.write(pending.subarray(0, end));
+        if (pending[0] !== PG_NOTIFICATION && !frozen.has(inbound)) inbound.write(pending.subarray(0, end));
         pending = pending.subarray(end);
       }
     });
@@ -78,6 +90,9 @@ export async function startTcpProxy(target: URL, opts: { dropPgNotifications?: b
     },
     restore: () => {
       down = false;
+    },
+    freeze: () => {
+      for (const silence of silencers.splice(0)) silence();
     },
     close: () =>
       new Promise<void>((resolve) => {
