@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { PostgresCallCancelled, PostgresDatabase, PostgresUnavailable, probePostgres, type PostgresLimits } from '@gatehouse/connectors';
+import { PostgresBusy, PostgresCallCancelled, PostgresDatabase, PostgresUnavailable, probePostgres, type PostgresLimits } from '@gatehouse/connectors';
 import { startTcpProxy, waitUntil } from '@gatehouse/testing';
 
 // A scratch database on the real local server, dropped afterwards.
@@ -191,6 +191,34 @@ describe('built-in PostgreSQL connector', () => {
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       await cold.end();
+    }
+  });
+
+  it('runs a few calls at once; the others wait their turn, leave when cancelled, or are refused after the connect timeout', async () => {
+    const two = new PostgresDatabase(config, { ...limits, statementTimeoutMs: 5_000, connectTimeoutMs: 1_500 }, 0, 2);
+    const sleepers = async () => (await connectorSessions()).filter((s) => s.state === 'active' && s.query.startsWith('FETCH')).length;
+    try {
+      const slow = [0, 1].map(() => two.run('query', { sql: 'SELECT pg_sleep(0.8)' }));
+      await waitUntil(async () => (await sleepers()) === 2);
+      // A third waits for one of them, and runs as soon as it ends.
+      const started = Date.now();
+      const third = two.run('query', { sql: 'SELECT 3 AS three' });
+      const cancelled = new AbortController();
+      const fourth = two.run('query', { sql: 'SELECT 4' }, cancelled.signal);
+      cancelled.abort();
+      await expect(fourth).rejects.toBeInstanceOf(PostgresCallCancelled);
+      expect((await third).rows).toEqual([{ three: 3 }]);
+      expect(Date.now() - started).toBeGreaterThan(300);
+      await Promise.all(slow);
+
+      // Two calls that hold their places for longer than a connection may take: a third is refused.
+      const long = [0, 1].map(() => two.run('query', { sql: 'SELECT pg_sleep(2.5)' }));
+      await waitUntil(async () => (await sleepers()) === 2);
+      await expect(two.run('query', { sql: 'SELECT 1' })).rejects.toBeInstanceOf(PostgresBusy);
+      await Promise.all(long);
+      expect((await two.run('query', { sql: 'SELECT 5 AS five' })).rows).toEqual([{ five: 5 }]);
+    } finally {
+      await two.end();
     }
   });
 

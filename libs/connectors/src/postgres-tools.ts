@@ -47,12 +47,17 @@ export class PostgresCallCancelled extends Error {
 /** No connection to the database could be had (refused, unreachable, timed out, or the server turned it away). */
 export class PostgresUnavailable extends Error {}
 
+/** The connector's calls on this replica were all in use for as long as a connection may take. */
+export class PostgresBusy extends Error {}
+
 export interface QueryResult {
   columns: string[];
   rows: Record<string, unknown>[];
   truncated: boolean;
 }
 
+/** Calls running at once on one connector's database, per replica (each holds a connection); more wait their turn. */
+const MAX_RUNNING_CALLS = 10;
 /** Connections opened ahead of calls, per connector and replica, and how long one may wait unused. */
 const SPARE_CONNECTIONS = 2;
 const SPARE_IDLE_MS = 30_000;
@@ -148,6 +153,7 @@ function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefined, disc
       reject(new PostgresCallCancelled());
       pending.then(discard, () => undefined);
     };
+    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
       (value) => {
@@ -180,11 +186,15 @@ export class PostgresDatabase {
   private readonly spares: { session: Session; taken: () => void }[] = [];
   private opening = 0;
   private ended = false;
+  private running = 0;
+  /** Calls waiting for one of the running ones to end, first come first served. */
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly config: PostgresConnectorConfig,
     private readonly limits: PostgresLimits,
     private readonly spareTarget = SPARE_CONNECTIONS,
+    private readonly maxRunning = MAX_RUNNING_CALLS,
   ) {}
 
   /**
@@ -215,6 +225,57 @@ export class PostgresDatabase {
 
   private async readOnly<T>(work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new PostgresCallCancelled();
+    await this.turn(signal);
+    try {
+      return await this.inSession(work, signal);
+    } finally {
+      this.next();
+    }
+  }
+
+  /**
+   * A place among the calls running on this database, at once or when one
+   * ends: at most maxRunning connections serve calls, however many agents
+   * ask. A call that waits longer than a connection may take to open is
+   * refused (PostgresBusy); one cancelled while waiting leaves the line.
+   */
+  private turn(signal?: AbortSignal): Promise<void> {
+    if (this.running < this.maxRunning) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const leave = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const at = this.waiting.indexOf(go);
+        if (at >= 0) this.waiting.splice(at, 1);
+      };
+      // Handed the place of a call that ended (`running` is not counted down in between).
+      const go = () => {
+        leave();
+        resolve();
+      };
+      const onAbort = () => {
+        leave();
+        reject(new PostgresCallCancelled());
+      };
+      const timer = setTimeout(() => {
+        leave();
+        reject(new PostgresBusy(`${this.maxRunning} calls to this database are already running on this replica`));
+      }, this.limits.connectTimeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(go);
+    });
+  }
+
+  private next(): void {
+    const waiting = this.waiting.shift();
+    if (waiting) waiting();
+    else this.running--;
+  }
+
+  private async inSession<T>(work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const session = await abortable(this.begin(), signal, close);
     // Set by the abort listener (an object, so the compiler does not narrow it to its initial null).
     const cancel: { sent: Promise<void> | null } = { sent: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PostgresToolError, PostgresUnavailable } from '@gatehouse/connectors';
+import { PostgresBusy, PostgresToolError, PostgresUnavailable } from '@gatehouse/connectors';
 import { classifyDatabaseError } from './database-pool.js';
 
 function serverError(code: string, message = 'refused'): pg.DatabaseError {
@@ -56,5 +56,9 @@ describe('classifyDatabaseError', () => {
     ['the client giving up on a silent server', new Error('Query read timeout')],
   ])('%s is a timeout of the database, and counts', (_, err) => {
     expect(classifyDatabaseError(err)).toEqual({ code: 'upstream_timeout', breaker: 'failure' });
+  });
+
+  it("a call refused by this replica's own limit on the connector says nothing about the database", () => {
+    expect(classifyDatabaseError(new PostgresBusy('10 calls to this database are already running on this replica'))).toEqual({ code: 'upstream_busy', breaker: 'unknown' });
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
+import { PostgresBusy, PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { UpstreamUnavailable } from './upstream-pool.js';
 
@@ -26,6 +26,8 @@ const IDLE_MS = 5 * 60_000;
  */
 export function classifyDatabaseError(err: unknown): { code: DatabaseErrorCode; breaker: 'failure' | 'alive' | 'unknown' } {
   if (err instanceof PostgresToolError) return { code: 'upstream_rejected', breaker: 'alive' };
+  // This replica's own limit on the connector's calls: nothing about the database.
+  if (err instanceof PostgresBusy) return { code: 'upstream_busy', breaker: 'unknown' };
   if (err instanceof PostgresUnavailable) {
     return { code: /timeout|timed out/i.test(err.message) ? 'upstream_timeout' : 'upstream_unreachable', breaker: 'failure' };
   }
@@ -40,13 +42,14 @@ export function classifyDatabaseError(err: unknown): { code: DatabaseErrorCode; 
   return { code: 'upstream_error', breaker: 'unknown' };
 }
 
-type DatabaseErrorCode = 'upstream_rejected' | 'upstream_timeout' | 'upstream_unreachable' | 'upstream_error';
+type DatabaseErrorCode = 'upstream_rejected' | 'upstream_timeout' | 'upstream_unreachable' | 'upstream_error' | 'upstream_busy';
 
 const SAYS: Record<DatabaseErrorCode, string> = {
   upstream_rejected: 'the database refused the call',
   upstream_timeout: 'the database did not answer in time',
   upstream_unreachable: 'database unreachable',
   upstream_error: 'the database failed',
+  upstream_busy: 'too many calls to this database at once; retry shortly',
 };
 
 /**

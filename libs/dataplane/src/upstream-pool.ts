@@ -9,7 +9,7 @@ type McpConfig = Exclude<ConnectorConfig, { type: 'postgresql' }>;
 
 export class UpstreamUnavailable extends Error {
   constructor(
-    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_rejected' | 'upstream_error' | 'cancelled',
+    readonly code: 'circuit_open' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_rejected' | 'upstream_error' | 'upstream_busy' | 'cancelled',
     message: string,
   ) {
     super(message);
