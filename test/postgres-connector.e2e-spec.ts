@@ -62,6 +62,8 @@ describe('built-in PostgreSQL connector', () => {
     'DELETE FROM orders',
     "UPDATE orders SET total = 0",
     'SELECT 1; DELETE FROM orders',
+    'SELECT 1; COMMIT; DELETE FROM orders',
+    'SELECT 1; ROLLBACK; BEGIN; SET TRANSACTION READ WRITE; DELETE FROM orders',
     'CREATE TABLE x (a int)',
     "SELECT set_config('transaction_read_only', 'off', true)",
   ])('refuses to write: %s', async (sql) => {
@@ -70,8 +72,10 @@ describe('built-in PostgreSQL connector', () => {
     expect(count.rows[0]).toEqual({ n: 20, s: 2100 });
   });
 
-  it('times out long statements', async () => {
+  it('times out long statements, whatever the statement says of its own timeout', async () => {
     await expect(database.run('query', { sql: 'SELECT pg_sleep(2)' })).rejects.toThrow(/timeout/);
+    await expect(database.run('query', { sql: 'SELECT 1; SET statement_timeout = 0; SELECT pg_sleep(2)' })).rejects.toThrow(/multiple commands/);
+    await expect(database.run('query', { sql: "SELECT set_config('statement_timeout', '0', true), pg_sleep(2)" })).rejects.toThrow(/statement timeout/);
   });
 
   it('refuses a loopback database unless private upstreams are allowed, by address and by name', async () => {
@@ -180,6 +184,31 @@ describe('built-in PostgreSQL connector', () => {
     }
   });
 
+  it('keeps the place of a call cancelled while connecting until its connection is closed: cancels cannot exceed the limit', async () => {
+    let accepted = 0;
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => {
+      accepted++;
+      sockets.add(s);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const nowhere = new PostgresDatabase({ ...config, port: (silent.address() as AddressInfo).port }, { ...limits, connectTimeoutMs: 1_500 }, 0, 2);
+    try {
+      const calls = Array.from({ length: 10 }, () => {
+        const abort = new AbortController();
+        setTimeout(() => abort.abort(), 20);
+        return nowhere.run('query', { sql: 'SELECT 1' }, abort.signal).catch((err: unknown) => err);
+      });
+      expect((await Promise.all(calls)).every((err) => err instanceof PostgresCallCancelled)).toBe(true);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(accepted).toBe(2);
+    } finally {
+      await nowhere.end();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('sends no statement for a call cancelled while its connection was being opened', async () => {
     const cold = new PostgresDatabase(config, { ...limits, statementTimeoutMs: 20_000 }, 0);
     try {
@@ -189,6 +218,11 @@ describe('built-in PostgreSQL connector', () => {
       abort.abort();
       await expect(call).rejects.toBeInstanceOf(PostgresCallCancelled);
       expect(Date.now() - started).toBeLessThan(2_000);
+      // Nothing reaches the server: no statement of the call is seen running there.
+      for (let i = 0; i < 10; i++) {
+        expect((await connectorSessions()).filter((s) => s.state === 'active')).toEqual([]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     } finally {
       await cold.end();
     }
@@ -201,15 +235,17 @@ describe('built-in PostgreSQL connector', () => {
       const slow = [0, 1].map(() => two.run('query', { sql: 'SELECT pg_sleep(0.8)' }));
       await waitUntil(async () => (await sleepers()) === 2);
       // A third waits for one of them, and runs as soon as it ends.
-      const started = Date.now();
+      const order: string[] = [];
+      for (const p of slow) void p.then(() => order.push('slow'));
       const third = two.run('query', { sql: 'SELECT 3 AS three' });
+      void third.then(() => order.push('third'));
       const cancelled = new AbortController();
       const fourth = two.run('query', { sql: 'SELECT 4' }, cancelled.signal);
       cancelled.abort();
       await expect(fourth).rejects.toBeInstanceOf(PostgresCallCancelled);
       expect((await third).rows).toEqual([{ three: 3 }]);
-      expect(Date.now() - started).toBeGreaterThan(300);
       await Promise.all(slow);
+      expect(order[0]).toBe('slow');
 
       // Two calls that hold their places for longer than a connection may take: a third is refused.
       const long = [0, 1].map(() => two.run('query', { sql: 'SELECT pg_sleep(2.5)' }));

@@ -109,8 +109,6 @@ function clientConfig(config: PostgresConnectorConfig, limits: PostgresLimits, s
     statement_timeout: limits.statementTimeoutMs,
     query_timeout: limits.statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS,
     application_name: 'gatehouse-connector',
-    // Keep-alive probes notice a spare whose connection a NAT or firewall dropped while it waited.
-    keepAlive: true,
     stream: () => socket,
   };
 }
@@ -142,17 +140,11 @@ function close(session: Session): void {
     .finally(() => clearTimeout(timer));
 }
 
-/**
- * `pending`, or PostgresCallCancelled as soon as the signal aborts; what
- * arrives after the abort is handed to `discard`.
- */
-function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefined, discard: (late: T) => void): Promise<T> {
+/** `pending`, or PostgresCallCancelled as soon as the signal aborts (what `pending` brings later is the caller's to dispose of). */
+function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return pending;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      reject(new PostgresCallCancelled());
-      pending.then(discard, () => undefined);
-    };
+    const onAbort = () => reject(new PostgresCallCancelled());
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
@@ -226,8 +218,22 @@ export class PostgresDatabase {
   private async readOnly<T>(work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new PostgresCallCancelled();
     await this.turn(signal);
+    if (signal?.aborted) {
+      this.next();
+      throw new PostgresCallCancelled();
+    }
+    const beginning = this.begin();
+    let session: Session;
     try {
-      return await this.inSession(work, signal);
+      session = await abortable(beginning, signal);
+    } catch (err) {
+      // A call that stops waiting for its connection keeps its place until that connection is closed: cancelling
+      // calls cannot open more connections than the limit.
+      void beginning.then(close, () => undefined).finally(() => this.next());
+      throw err;
+    }
+    try {
+      return await this.inSession(session, work, signal);
     } finally {
       this.next();
     }
@@ -275,8 +281,7 @@ export class PostgresDatabase {
     else this.running--;
   }
 
-  private async inSession<T>(work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const session = await abortable(this.begin(), signal, close);
+  private async inSession<T>(session: Session, work: (query: Query) => Promise<T>, signal?: AbortSignal): Promise<T> {
     // Set by the abort listener (an object, so the compiler does not narrow it to its initial null).
     const cancel: { sent: Promise<void> | null } = { sent: null };
     const onAbort = () => {
@@ -284,14 +289,20 @@ export class PostgresDatabase {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     // Every statement checks the signal first: one aborted between statements is not sent.
+    // The extended protocol, always: it takes one statement per query, where the simple protocol (pg's choice
+    // for a query without parameters) would run `SELECT 1; COMMIT; DELETE …` past the read-only transaction.
     const query: Query = (q) => {
       if (signal?.aborted) throw new PostgresCallCancelled();
-      return session.client.query(q);
+      const extended: pg.QueryConfig & { queryMode: 'extended' } = { ...q, queryMode: 'extended' };
+      return session.client.query(extended);
     };
     try {
       return await work(query);
     } catch (err) {
-      throw signal?.aborted ? new PostgresCallCancelled() : err;
+      if (signal?.aborted) throw new PostgresCallCancelled();
+      // The client gave up on a server gone silent: the statement may still be running there.
+      if (err instanceof Error && err.message === 'Query read timeout') cancel.sent ??= this.cancel(session.client);
+      throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await cancel.sent;
@@ -402,8 +413,9 @@ export class PostgresDatabase {
         }
         socket.write(int32s(8, SSL_REQUEST_CODE));
         socket.once('data', (answer: Buffer) => {
-          // 'S': the server takes TLS on this connection; anything else, the cancel is not sent in the clear.
-          if (answer[0] !== 0x53) return done();
+          // 'S', alone: the server takes TLS on this connection. Anything else (or bytes after the 'S', which a
+          // man in the middle could have injected, CVE-2021-23214), and the cancel is not sent.
+          if (answer.length !== 1 || answer[0] !== 0x53) return done();
           tlsSocket = tlsConnect({ socket, servername: isIP(this.config.host) ? undefined : this.config.host, rejectUnauthorized: true });
           tlsSocket.once('secureConnect', () => tlsSocket?.end(request));
           tlsSocket.once('error', done);

@@ -17,9 +17,12 @@ describe('classifyDatabaseError', () => {
     ['a permission refused', serverError('42501')],
     ['a division by zero', serverError('22012')],
     ['a query over temp_file_limit', serverError('53400', 'temporary file size exceeds temp_file_limit')],
-    ['a bad argument', new PostgresToolError('argument "sql" must be a non-empty string')],
   ])('%s is the refusal of a database that is alive', (_, err) => {
     expect(classifyDatabaseError(err)).toEqual({ code: 'upstream_rejected', breaker: 'alive' });
+  });
+
+  it('a bad argument, refused before the database was asked, says nothing about it (it neither closes nor resets the breaker)', () => {
+    expect(classifyDatabaseError(new PostgresToolError('argument "sql" must be a non-empty string'))).toEqual({ code: 'upstream_rejected', breaker: 'unknown' });
   });
 
   it("a statement timeout is the agent's query on a database that is alive", () => {

@@ -15,7 +15,8 @@ const IDLE_MS = 5 * 60_000;
  * audit see, and what it tells the connector's breaker. What an agent's own
  * SQL can cause never counts, lest one agent pause the connector for every
  * other: the server refusing a statement (syntax, permissions, a write, a
- * temp_file_limit) or timing it out says the database is alive; a
+ * temp_file_limit) or timing it out says the database is alive; bad
+ * arguments, refused before the database was asked, say nothing; a
  * connection lost midway (08, 57P, or no answer at all) says nothing, since
  * an agent can end its own session or another's (pg_terminate_backend).
  * The database failing counts: no connection (refused, unreachable, not in
@@ -25,7 +26,8 @@ const IDLE_MS = 5 * 60_000;
  * internal errors).
  */
 export function classifyDatabaseError(err: unknown): { code: DatabaseErrorCode; breaker: 'failure' | 'alive' | 'unknown' } {
-  if (err instanceof PostgresToolError) return { code: 'upstream_rejected', breaker: 'alive' };
+  // Refused before the database was asked: nothing about it.
+  if (err instanceof PostgresToolError) return { code: 'upstream_rejected', breaker: 'unknown' };
   // This replica's own limit on the connector's calls: nothing about the database.
   if (err instanceof PostgresBusy) return { code: 'upstream_busy', breaker: 'unknown' };
   if (err instanceof PostgresUnavailable) {
