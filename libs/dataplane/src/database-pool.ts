@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { PostgresBusy, PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
+import { PostgresBusy, PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, runPostgresTool, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { UpstreamUnavailable } from './upstream-pool.js';
 
@@ -89,7 +89,7 @@ export class DatabasePool implements OnApplicationShutdown {
       throw err;
     });
     try {
-      const rows = await db.run(tool, args, signal);
+      const rows = await runPostgresTool(db, tool, args, signal);
       this.breaker.success(connectorId);
       return rows;
     } catch (err) {
