@@ -6,7 +6,7 @@ import { isConnectorType, maskSecrets, openSecrets, restoreMasked, sealSecrets, 
 import type { ConnectorConfig, ConnectorType } from './connector-config.js';
 import { ConnectorsRepository, type Connector, type StoredTool, type ToolChange } from './connectors.repository.js';
 import { probeMcpUpstream } from './mcp-probe.js';
-import { POSTGRES_TOOLS, probePostgres } from './postgres-tools.js';
+import { POSTGRES_TOOLS, postgresLimits, probePostgres } from './postgres-tools.js';
 import type { KeyRing } from './secret-box.js';
 import { reconcileTools, type ToolDefinition } from './tool-pinning.js';
 import { checkUpstreamUrl } from './upstream-address.js';
@@ -132,7 +132,7 @@ export class ConnectorsService {
     try {
       const config = openSecrets(connector.config, this.ring, orgId, id);
       if (config.type === 'postgresql') {
-        await probePostgres(config.config, this.postgresLimits());
+        await probePostgres(config.config, postgresLimits(this.env));
         observed = POSTGRES_TOOLS.map(toDefinition);
       } else {
         const result = await probeMcpUpstream(config, {
@@ -195,10 +195,6 @@ export class ConnectorsService {
       }
     }
     return config;
-  }
-
-  private postgresLimits() {
-    return { statementTimeoutMs: 5000, rowCap: 1000, connectTimeoutMs: this.env.PROBE_TIMEOUT_MS, allowPrivate: this.env.ALLOW_PRIVATE_UPSTREAMS };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Env } from '@gatehouse/config';
 import type { PostgresConnectorConfig } from './connector-config.js';
 import { PostgresDatabase, type PostgresLimits, type Query } from './postgres-database.js';
 
@@ -83,6 +84,15 @@ function toolSql(tool: string, args: Record<string, unknown>): { text: string; v
 export function runPostgresTool(db: PostgresDatabase, tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<QueryResult> {
   const sql = toolSql(tool, args);
   return db.readOnly((query) => capped(query, sql.text, sql.values, db.limits.rowCap), signal);
+}
+
+/**
+ * The limits of the built-in connector, for the probe and the data plane
+ * alike: what an agent's statement may take on the server, how many rows come
+ * back, how long connecting may take, and whether private addresses are allowed.
+ */
+export function postgresLimits(env: Pick<Env, 'PROBE_TIMEOUT_MS' | 'ALLOW_PRIVATE_UPSTREAMS'>): PostgresLimits {
+  return { statementTimeoutMs: 5_000, rowCap: 1_000, connectTimeoutMs: env.PROBE_TIMEOUT_MS, allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS };
 }
 
 /** Connectivity check for the probe, over a connection of its own: the built-in tools are always the same three. */

@@ -1,13 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type Env } from '@gatehouse/config';
-import { PostgresBusy, PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, runPostgresTool, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
+import { PostgresBusy, PostgresCallCancelled, PostgresDatabase, PostgresToolError, PostgresUnavailable, postgresLimits, runPostgresTool, type PostgresConnectorConfig, type QueryResult } from '@gatehouse/connectors';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { UpstreamUnavailable } from './upstream-pool.js';
 
-/** What an agent's statement may take on the server. */
-const STATEMENT_TIMEOUT_MS = 5_000;
-const ROW_CAP = 1_000;
 const IDLE_MS = 5 * 60_000;
 
 /**
@@ -114,13 +111,7 @@ export class DatabasePool implements OnApplicationShutdown {
     }
     // A new configuration (or none yet): the old one's spare sessions are closed; its calls end as usual.
     if (current) void this.close(connectorId, current);
-    const limits = {
-      statementTimeoutMs: STATEMENT_TIMEOUT_MS,
-      rowCap: ROW_CAP,
-      connectTimeoutMs: this.env.PROBE_TIMEOUT_MS,
-      allowPrivate: this.env.ALLOW_PRIVATE_UPSTREAMS,
-    };
-    const entry = { configKey, db: config().then((c) => new PostgresDatabase(c, limits)), lastUsed: Date.now() };
+    const entry = { configKey, db: config().then((c) => new PostgresDatabase(c, postgresLimits(this.env))), lastUsed: Date.now() };
     this.databases.set(connectorId, entry);
     entry.db.catch(() => {
       if (this.databases.get(connectorId) === entry) this.databases.delete(connectorId);
